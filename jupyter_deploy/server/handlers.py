@@ -1,0 +1,93 @@
+"""REST handlers. Each one authenticates, authorizes, validates, calls the core, and lets
+`BaseHandler.write_error` turn any exception into the JSON error shape."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from .._version import API_VERSION, __version__
+from ..doctor import run_doctor
+from ..errors import Conflict
+from ..paths import resolve_inside
+from .errors import status_for
+
+API_HEADER = "X-Jupyter-Deploy-Api"
+
+
+class BaseHandler(APIHandler):
+    auth_resource = "jupyter_deploy"
+
+    @property
+    def root_dir(self) -> Path:
+        return Path(self.settings["server_root_dir"]).expanduser()
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        sent = self.request.headers.get(API_HEADER)
+        # Only signed-in callers learn about versions; anonymous ones get @authenticated's 403.
+        if self.current_user and sent is not None and sent != str(API_VERSION):
+            raise Conflict(
+                f"the JupyterLab frontend speaks jupyter_deploy API v{sent} but the server"
+                f" ({__version__}) speaks v{API_VERSION}: reinstall jupyter_deploy so both match,"
+                " restart the server and reload the page"
+            )
+
+    def write_json(self, payload: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc_info = kwargs.get("exc_info")
+        if exc_info is not None and exc_info[1] is not None:
+            status_code, code, message = status_for(exc_info[1])
+        else:
+            code, message = "http_error", self._reason
+        self.set_status(status_code)
+        self.set_header("Content-Type", "application/json")
+        # Never a traceback: the log has it, the client gets a sentence.
+        self.finish(json.dumps({"error": {"code": code, "message": message}}))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        status, _, _ = status_for(value) if value is not None else (500, "", "")
+        if status >= 500:
+            super().log_exception(typ, value, tb)
+        else:
+            self.log.info("%s %s -> %s: %s", self.request.method, self.request.path, status, value)
+
+
+class VersionHandler(BaseHandler):
+    auth_resource = "jupyter_deploy:meta"
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        self.write_json(
+            {"name": "jupyter_deploy", "version": __version__, "api_version": API_VERSION}
+        )
+
+
+class DoctorHandler(BaseHandler):
+    auth_resource = "jupyter_deploy:doctor"
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        start = resolve_inside(self.root_dir, self.get_query_argument("path", ""))
+        if not start.is_dir():
+            start = start.parent
+        # Probes shell out and talk to the Docker socket: keep them off the event loop.
+        report = await asyncio.to_thread(run_doctor, start, self.root_dir)
+        self.write_json(report.to_dict())
+
+
+def handlers() -> list[tuple[str, type[BaseHandler]]]:
+    return [
+        (r"/jupyter-deploy/version", VersionHandler),
+        (r"/jupyter-deploy/doctor", DoctorHandler),
+    ]

@@ -1,0 +1,35 @@
+"""Ordered schema migrations.
+
+Each migration is applied in its own transaction together with its row in
+`schema_migrations`, so a failure leaves the database exactly at the previous version.
+Append new migrations at the end; never edit one that has shipped.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection
+
+from .schema import meta
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_meta(conn: Connection) -> None:
+    meta.create(conn)
+    conn.execute(
+        meta.insert().values(key="created_at", value=datetime.now(timezone.utc).isoformat())
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "project metadata table", _v1_meta),)
+
+
+def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    return migrations[-1].version if migrations else 0

@@ -1,0 +1,44 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def copy_example(dest: Path) -> Path:
+    """A working copy of the example project: tests never touch the repo's own examples/."""
+    outputs = (".ipynb_checkpoints", ".jupyter_deploy", "model", "metrics.json")
+    shutil.copytree(EXAMPLES, dest, ignore=shutil.ignore_patterns(*outputs))
+    return dest
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    return copy_example(tmp_path / "iris")
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> str:
+    """The reachable engine's version. In CI a missing engine fails the test, never skips it."""
+    from jupyter_deploy.probes import probe_docker
+
+    facts = probe_docker(None)
+    if not facts.reachable:
+        message = f"no Docker engine reachable: {facts.error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    assert facts.version
+    return facts.version
+
+
+@pytest.fixture
+def no_docker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Point the Docker SDK at a socket that does not exist: a machine without an engine."""
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-such-docker.sock")

@@ -1,0 +1,146 @@
+"""The REST layer in a real Jupyter Server (pytest-jupyter)."""
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from conftest import copy_example
+from jupyter_server.auth.authorizer import Authorizer
+from tornado.httpclient import HTTPClientError
+
+ROUTES = ["jupyter-deploy/version", "jupyter-deploy/doctor"]
+
+
+class DenyDeployAuthorizer(Authorizer):  # type: ignore[misc]
+    """Lets a signed-in user use Jupyter but nothing of jupyter_deploy; remembers what was asked."""
+
+    asked: ClassVar[list[tuple[str, str]]] = []
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        self.asked.append((action, resource))
+        return not resource.startswith("jupyter_deploy")
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config: Any) -> Any:
+    jp_server_config["ServerApp"]["jpserver_extensions"]["jupyter_deploy"] = True
+    return jp_server_config
+
+
+@pytest.fixture
+def project(jp_root_dir: Path) -> Path:
+    return copy_example(jp_root_dir / "iris")
+
+
+async def fetch_json(jp_fetch: Any, *parts: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    response = await jp_fetch(*parts, raise_error=False, **kwargs)
+    body = response.body.decode()
+    assert "Traceback" not in body
+    return response.code, json.loads(body)
+
+
+async def test_version_handshake(jp_fetch: Any) -> None:
+    code, body = await fetch_json(jp_fetch, "jupyter-deploy", "version")
+    assert code == 200
+    assert body == {"name": "jupyter_deploy", "version": "0.1.0", "api_version": 1}
+
+
+async def test_doctor_finds_the_project_from_a_subfolder(jp_fetch: Any, project: Path) -> None:
+    (project / "data").mkdir()
+    code, body = await fetch_json(
+        jp_fetch, "jupyter-deploy", "doctor", params={"path": "iris/data"}
+    )
+    assert code == 200
+    assert body["project"]["path"] == "iris"
+    assert body["project"]["valid"] is True
+    assert body["target"]["name"] in ("docker", "local")
+    assert [c["id"] for c in body["checks"]][:3] == ["product", "python", "jupyterlab"]
+
+
+async def test_doctor_on_a_file_path_uses_its_folder(jp_fetch: Any, project: Path) -> None:
+    code, body = await fetch_json(
+        jp_fetch, "jupyter-deploy", "doctor", params={"path": "iris/train.ipynb"}
+    )
+    assert code == 200
+    assert body["project"]["path"] == "iris"
+
+
+async def test_doctor_at_root_without_project_is_an_empty_state(jp_fetch: Any) -> None:
+    code, body = await fetch_json(jp_fetch, "jupyter-deploy", "doctor")
+    assert code == 200
+    assert body["project"]["path"] is None
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code", "fragment"),
+    [
+        ("../..", 403, "forbidden", "outside the Jupyter root"),
+        ("/etc", 400, "invalid_input", "must be relative to the Jupyter root"),
+    ],
+)
+async def test_doctor_refuses_paths_outside_the_root(
+    jp_fetch: Any, path: str, status: int, code: str, fragment: str
+) -> None:
+    got, body = await fetch_json(jp_fetch, "jupyter-deploy", "doctor", params={"path": path})
+    assert got == status
+    assert body["error"]["code"] == code
+    assert fragment in body["error"]["message"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_api_version_mismatch_is_a_409_that_says_what_to_do(
+    jp_fetch: Any, route: str
+) -> None:
+    code, body = await fetch_json(jp_fetch, route, headers={"X-Jupyter-Deploy-Api": "99"})
+    assert code == 409
+    assert body["error"]["code"] == "conflict"
+    assert "API v99" in body["error"]["message"]
+    assert "reinstall jupyter_deploy" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_matching_api_version_is_accepted(jp_fetch: Any, route: str) -> None:
+    code, _ = await fetch_json(jp_fetch, route, headers={"X-Jupyter-Deploy-Api": "1"})
+    assert code == 200
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_every_route_is_403_without_credentials(
+    http_server_client: Any, jp_base_url: str, route: str
+) -> None:
+    with pytest.raises(HTTPClientError) as caught:
+        await http_server_client.fetch(jp_base_url + route, headers={"X-Jupyter-Deploy-Api": "99"})
+    assert caught.value.code == 403
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_unknown_methods_are_405(jp_fetch: Any, route: str) -> None:
+    code, _ = await fetch_json(jp_fetch, route, method="POST", body="{}")
+    assert code == 405
+
+
+class TestUnauthorized:
+    @pytest.fixture
+    def jp_server_config(self, jp_server_config: Any) -> Any:
+        jp_server_config["ServerApp"]["authorizer_class"] = DenyDeployAuthorizer
+        return jp_server_config
+
+    @pytest.mark.parametrize(
+        ("route", "resource"),
+        [
+            ("jupyter-deploy/version", "jupyter_deploy:meta"),
+            ("jupyter-deploy/doctor", "jupyter_deploy:doctor"),
+        ],
+    )
+    async def test_every_route_is_403_without_permission(
+        self, jp_fetch: Any, route: str, resource: str
+    ) -> None:
+        DenyDeployAuthorizer.asked.clear()
+        code, _ = await fetch_json(jp_fetch, route)
+        assert code == 403
+        assert ("read", resource) in DenyDeployAuthorizer.asked
+
+    async def test_the_rest_of_jupyter_still_works(self, jp_fetch: Any) -> None:
+        response = await jp_fetch("api", "status")
+        assert response.code == 200
