@@ -1,0 +1,53 @@
+# Shared shell helpers for scripts/ and .ci/: sourced, never run on their own.
+# shellcheck shell=bash
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${JUPYTER_DEPLOY_VENV:-$REPO/.venv}"
+DOCKERD_LOG="${TMPDIR:-/tmp}/jupyter-deploy-dockerd.log"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root for: $* (run as root or install sudo)"; fi
+}
+
+# apt_install PKG... : install the Debian packages that are missing, with one apt-get update.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# start_docker [timeout_s]: make a Docker engine reachable; returns non-zero if it cannot.
+start_docker() {
+  local limit="${1:-60}" waited=0
+  docker info >/dev/null 2>&1 && return 0
+  command -v dockerd >/dev/null || return 1
+  step "Starting the Docker engine (log: $DOCKERD_LOG)"
+  as_root sh -c "dockerd >'$DOCKERD_LOG' 2>&1 &"
+  until docker info >/dev/null 2>&1; do
+    [ "$waited" -ge "$limit" ] && { tail -20 "$DOCKERD_LOG" >&2; return 1; }
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
+# install_project: the venv from the lockfile, the package (editable), the labextension built
+# and linked, so the server extension and the labextension are both enabled.
+install_project() {
+  command -v node >/dev/null || apt_install nodejs npm
+  [ -x "$VENV/bin/python" ] || { step "Creating $VENV"; python3 -m venv "$VENV"; }
+  step "Installing Python dependencies from requirements-dev.lock"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO/requirements-dev.lock"
+  # The frontend is built below with the lockfile-pinned jlpm, so skip the builder hook here.
+  SKIP_JUPYTER_BUILDER=1 "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps \
+    --no-build-isolation -e "$REPO"
+  export PATH="$VENV/bin:$PATH"
+  step "Installing Node dependencies from yarn.lock and building the labextension"
+  (cd "$REPO" && jlpm install && jlpm build)
+  jupyter labextension develop --overwrite "$REPO" >/dev/null
+}

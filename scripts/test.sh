@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run the whole test suite against an installed checkout (see .ci/run for the installing part).
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO"
+export PATH="$VENV/bin:$PATH"
+
+step "Python: ruff, mypy"
+ruff check jupyter_deploy tests
+ruff format --check jupyter_deploy tests
+mypy
+
+step "Python: pytest"
+python -m pytest -p no:cacheprovider
+
+step "Frontend: eslint, prettier, jest"
+jlpm lint:check
+jlpm test
+
+step "UI: Galata in Chromium"
+(cd ui-tests && jlpm install && jlpm playwright test)
+
+step "Installed extensions"
+jupyter server extension list 2>&1 | grep -A2 "jupyter_deploy"
+jupyter labextension list 2>&1 | grep "jupyter-deploy"
