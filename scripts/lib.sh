@@ -20,7 +20,7 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   step "Installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
 # start_docker [timeout_s]: make a Docker engine reachable; returns non-zero if it cannot.
@@ -49,5 +49,5 @@ install_project() {
   export PATH="$VENV/bin:$PATH"
   step "Installing Node dependencies from yarn.lock and building the labextension"
   (cd "$REPO" && jlpm install && jlpm build)
-  jupyter labextension develop --overwrite "$REPO" >/dev/null
+  jupyter-builder develop --overwrite "$REPO" >/dev/null
 }

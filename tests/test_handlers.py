@@ -77,10 +77,11 @@ async def test_doctor_at_root_without_project_is_an_empty_state(jp_fetch: Any) -
     [
         ("../..", 403, "forbidden", "outside the Jupyter root"),
         ("/etc", 400, "invalid_input", "must be relative to the Jupyter root"),
+        ("iris/nope", 404, "not_found", "no such file or folder: 'iris/nope'"),
     ],
 )
-async def test_doctor_refuses_paths_outside_the_root(
-    jp_fetch: Any, path: str, status: int, code: str, fragment: str
+async def test_doctor_refuses_bad_paths(
+    jp_fetch: Any, project: Path, path: str, status: int, code: str, fragment: str
 ) -> None:
     got, body = await fetch_json(jp_fetch, "jupyter-deploy", "doctor", params={"path": path})
     assert got == status

@@ -12,7 +12,7 @@ from tornado import web
 
 from .._version import API_VERSION, __version__
 from ..doctor import run_doctor
-from ..errors import Conflict
+from ..errors import Conflict, NotFound
 from ..paths import resolve_inside
 from .errors import status_for
 
@@ -78,7 +78,10 @@ class DoctorHandler(BaseHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        start = resolve_inside(self.root_dir, self.get_query_argument("path", ""))
+        path = self.get_query_argument("path", "")
+        start = resolve_inside(self.root_dir, path)
+        if not start.exists():
+            raise NotFound(f"no such file or folder: {path!r}")
         if not start.is_dir():
             start = start.parent
         # Probes shell out and talk to the Docker socket: keep them off the event loop.
