@@ -149,7 +149,13 @@ def check_project(info: ProjectInfo, searched_from: str) -> Check:
             f"invalid: {info.error}",
             f"Fix {info.config_file} and refresh",
         )
-    return Check("project", label, "ok", info.config_file, f"valid: model {info.model!r}")
+    return Check(
+        "project",
+        label,
+        "ok",
+        info.config_file,
+        f"{CONFIG_FILE_NAME} is valid (model {info.model})",
+    )
 
 
 def check_store(status: StoreStatus | None, error: str | None, project_dir: Path | None) -> Check:

@@ -1,0 +1,28 @@
+import { LabIcon } from '@jupyterlab/ui-components';
+
+// Paths go through ../labextension so they resolve both from this source
+// folder and from the compiled lib/ folder.
+import deploySvg from '../labextension/style/icons/deploy.svg';
+import statusErrorSvg from '../labextension/style/icons/status-error.svg';
+import statusOkSvg from '../labextension/style/icons/status-ok.svg';
+import statusWarningSvg from '../labextension/style/icons/status-warning.svg';
+
+export const deployIcon = new LabIcon({
+  name: 'jupyter-deploy:deploy',
+  svgstr: deploySvg
+});
+
+export const statusOkIcon = new LabIcon({
+  name: 'jupyter-deploy:status-ok',
+  svgstr: statusOkSvg
+});
+
+export const statusWarningIcon = new LabIcon({
+  name: 'jupyter-deploy:status-warning',
+  svgstr: statusWarningSvg
+});
+
+export const statusErrorIcon = new LabIcon({
+  name: 'jupyter-deploy:status-error',
+  svgstr: statusErrorSvg
+});

@@ -1,0 +1,81 @@
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { SidePanel } from '@jupyterlab/ui-components';
+import { Panel, Widget } from '@lumino/widgets';
+
+import { DeployClient } from '../api';
+// The sidebar is restorable and may be open at start-up, so activation
+// needs its content at once (prefer-lazy-imports does not apply).
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { DoctorWidget } from '../components/DoctorWidget';
+import { deployIcon } from '../icons';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { DoctorModel } from '../models/doctor';
+
+/** DOM id of the sidebar, also its layout-restorer key. */
+export const SIDEBAR_ID = 'jupyter-deploy-sidebar';
+
+export namespace CommandIDs {
+  export const openSidebar = 'jupyter-deploy:open-sidebar';
+}
+
+/** The left sidebar "Deploy": environment report for the current folder. */
+export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-deploy:sidebar',
+  description:
+    'Adds the Deploy sidebar, which reports whether the current folder can be deployed.',
+  autoStart: true,
+  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const model = new DoctorModel({ client: new DeployClient() });
+    const doctor = new DoctorWidget(model);
+    const panel = createSidePanel(doctor);
+
+    if (fileBrowser) {
+      model.setPath(fileBrowser.model.path, false);
+      fileBrowser.model.pathChanged.connect((_, change) => {
+        model.setPath(change.newValue ?? '', panel.isVisible);
+      });
+    }
+
+    app.shell.add(panel, 'left', { rank: 650 });
+    restorer?.add(panel, SIDEBAR_ID);
+
+    app.commands.addCommand(CommandIDs.openSidebar, {
+      label: 'Open Deploy Sidebar',
+      caption: 'Show the Deploy sidebar with the environment report',
+      icon: deployIcon,
+      describedBy: { args: { type: 'object', properties: {} } },
+      execute: () => {
+        app.shell.activateById(panel.id);
+      }
+    });
+    palette?.addItem({ command: CommandIDs.openSidebar, category: 'Deploy' });
+  }
+};
+
+function createSidePanel(content: Widget): SidePanel {
+  const panel = new SidePanel({ content: new Panel() });
+  panel.id = SIDEBAR_ID;
+  panel.addClass('jp-DeploySidebar');
+  panel.title.icon = deployIcon;
+  panel.title.caption = 'Deploy';
+
+  const heading = document.createElement('h2');
+  heading.textContent = 'Deploy';
+  heading.classList.add('jp-text-truncated');
+  panel.header.addWidget(new Widget({ node: heading }));
+
+  panel.addWidget(content);
+  return panel;
+}

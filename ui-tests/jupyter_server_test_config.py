@@ -1,0 +1,32 @@
+"""Server configuration for the Galata integration tests.
+
+Usage: jupyter lab --config jupyter_server_test_config.py
+
+The Jupyter root is a fresh temporary folder holding a copy of the repository's
+``examples/`` project (as ``examples/``), so the tests never write into the
+repository, and the root itself, which has no jupyter-deploy.yaml, shows the
+sidebar's "no project" state.
+"""
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyterlab.galata import configure_jupyter_server
+
+c = get_config()  # noqa: F821 (provided by the traitlets config loader)
+
+configure_jupyter_server(c)
+
+_examples = Path(__file__).resolve().parent.parent / "examples"
+_root = Path(tempfile.mkdtemp(prefix="jupyter-deploy-ui-tests-"))
+shutil.copytree(_examples, _root / "examples", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+atexit.register(shutil.rmtree, _root, ignore_errors=True)
+
+c.ServerApp.root_dir = str(_root)
+c.ServerApp.allow_root = True
+c.FileContentsManager.delete_to_trash = False
+
+# Uncomment to set server log level to debug level
+# c.ServerApp.log_level = "DEBUG"
