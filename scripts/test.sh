@@ -21,6 +21,8 @@ jlpm test
 step "UI: Galata in Chromium"
 (cd ui-tests && jlpm install && jlpm playwright test)
 
-step "Installed extensions"
-jupyter server extension list 2>&1 | grep -A2 "jupyter_deploy"
-jupyter labextension list 2>&1 | grep "jupyter-deploy"
+step "Packaging: a pip-installed wheel enables both extensions"
+bash scripts/check-package.sh
+
+step "Doctor in this environment"
+jupyter deploy doctor --project examples
