@@ -39,30 +39,10 @@ def check_jupyterlab() -> Check:
     return Check("jupyterlab", "JupyterLab", "ok", version, "JupyterLab 4 is installed")
 
 
-def check_git(facts: ToolFacts) -> Check:
+def check_tool(check_id: str, label: str, facts: ToolFacts, hint: str) -> Check:
     if not facts.found:
-        return Check(
-            "git",
-            "git",
-            "error",
-            None,
-            f"git is not usable: {facts.error}",
-            "Install git (e.g. apt-get install git): versions are git commits",
-        )
-    return Check("git", "git", "ok", facts.version, f"{facts.path}")
-
-
-def check_dvc(facts: ToolFacts) -> Check:
-    if not facts.found:
-        return Check(
-            "dvc",
-            "DVC",
-            "error",
-            None,
-            f"DVC is not usable: {facts.error}",
-            "pip install 'dvc>=3' in this environment: data and model files are versioned with DVC",
-        )
-    return Check("dvc", "DVC", "ok", facts.version, f"{facts.path}")
+        return Check(check_id, label, "error", None, f"{label} is not usable: {facts.error}", hint)
+    return Check(check_id, label, "ok", facts.version, str(facts.path))
 
 
 def check_docker(facts: DockerFacts) -> Check:

@@ -65,8 +65,12 @@ def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
         checks.check_product(),
         checks.check_python(),
         checks.check_jupyterlab(),
-        checks.check_git(git_facts),
-        checks.check_dvc(dvc_facts),
+        checks.check_tool(
+            "git", "git", git_facts, "Install git (e.g. apt-get install git): versions are commits"
+        ),
+        checks.check_tool(
+            "dvc", "DVC", dvc_facts, "pip install 'dvc>=3' here: data and model files use DVC"
+        ),
         checks.check_docker(docker_facts),
         checks.check_base_image(docker_facts, base_image),
         checks.check_target(choice),
