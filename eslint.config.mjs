@@ -8,6 +8,10 @@ import tseslint from 'typescript-eslint';
 export default defineConfig([
   {
     ignores: [
+      // Environments and copies made by scripts/ live inside the checkout.
+      '.venv',
+      '.demo',
+      'examples',
       'node_modules',
       'lib',
       'coverage',

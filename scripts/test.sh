@@ -25,4 +25,13 @@ step "Packaging: a pip-installed wheel enables both extensions"
 bash scripts/check-package.sh
 
 step "Doctor in this environment"
-jupyter deploy doctor --project examples
+jupyter deploy doctor --project examples --json > "${TMPDIR:-/tmp}/jupyter-deploy-doctor.json"
+python - "${TMPDIR:-/tmp}/jupyter-deploy-doctor.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+docker = next(c for c in report["checks"] if c["id"] == "docker")
+print(f"Docker engine: {docker['status']} {docker['value']}; target: {report['target']['name']}"
+      f" ({report['target']['reason']})")
+assert docker["status"] == "ok", "the Docker engine must be reachable in CI"
+assert report["target"]["name"] == "docker", "auto must pick docker when the engine is reachable"
+PY
