@@ -6,7 +6,7 @@ import pytest
 
 from jupyter_deploy.config import CONFIG_FILE_NAME
 from jupyter_deploy.doctor import run_doctor
-from jupyter_deploy.store import open_store
+from jupyter_deploy.store import latest_version, open_store
 
 IDS = [
     "product",
@@ -122,4 +122,4 @@ def test_invalid_config_reports_the_exact_problem(example_project: Path) -> None
 def test_store_states(example_project: Path) -> None:
     assert run_doctor(example_project).check("store").value == "not created yet"
     open_store(example_project).close()
-    assert run_doctor(example_project).check("store").value == "schema v1"
+    assert run_doctor(example_project).check("store").value == f"schema v{latest_version()}"

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection
 
-from .schema import meta
+from .schema import meta, runs, sweeps
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,15 @@ def _v1_meta(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "project metadata table", _v1_meta),)
+def _v2_runs(conn: Connection) -> None:
+    sweeps.create(conn)
+    runs.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "project metadata table", _v1_meta),
+    Migration(2, "runs and sweeps", _v2_runs),
+)
 
 
 def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:

@@ -1,7 +1,18 @@
 """Table definitions. A table is added here *and* created by a migration, never by create_all,
 so an existing database and a new one always end up with the same schema."""
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -19,4 +30,47 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+sweeps = Table(
+    "sweeps",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("notebook", Text, nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("concurrency", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("sweep_id", String(16), ForeignKey("sweeps.id"), nullable=True, index=True),
+    Column("notebook", Text, nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("started_at", String(32)),
+    Column("finished_at", String(32)),
+    Column("duration_s", Float),
+    Column("progress_cell", Integer),
+    Column("progress_total", Integer),
+    Column("output_notebook", Text),
+    Column("metrics", JSON),
+    Column("files", JSON),
+    Column("environment", JSON),
+    Column("error", JSON),
+    Column("cell_timeout", Float),
+    Column("time_limit", Float),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    # Who executes it, so another process can cancel it and a restart can tell what is orphaned:
+    # (pid, start time) pairs, since pids alone are reused.
+    Column("owner_pid", Integer),
+    Column("owner_started", Float),
+    Column("worker_pid", Integer),
+    Column("worker_started", Float),
 )

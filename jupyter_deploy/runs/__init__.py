@@ -1,0 +1,15 @@
+"""Parameterized notebook runs and sweeps (papermill), each in its own workspace and kernel."""
+
+from .parameters import Parameter, check_values, parse_cli_value, read_parameters
+from .service import Limits, RunService
+from .sweep import expand
+
+__all__ = [
+    "Limits",
+    "Parameter",
+    "RunService",
+    "check_values",
+    "expand",
+    "parse_cli_value",
+    "read_parameters",
+]

@@ -1,0 +1,69 @@
+"""Run and sweep rows in the project's store; conditional updates make status changes atomic
+across the processes (server, CLI) that share the database."""
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ..store import Store
+from ..store.schema import runs, sweeps
+
+ACTIVE = ("queued", "running")
+FINAL = ("succeeded", "failed", "cancelled", "interrupted")
+STATUSES = (*ACTIVE, *FINAL)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class RunRecords:
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+
+    def insert(self, sweep: dict[str, Any] | None, rows: Iterable[dict[str, Any]]) -> None:
+        with self.engine.begin() as conn:
+            if sweep is not None:
+                conn.execute(sweeps.insert().values(**sweep))
+            conn.execute(runs.insert(), list(rows))
+
+    def update(
+        self, run_id: str, *, when_status: Iterable[str] | None = None, **values: Any
+    ) -> bool:
+        """Update a run; with when_status, only if its status is one of those (atomically)."""
+        statement = update(runs).where(runs.c.id == run_id).values(**values)
+        if when_status is not None:
+            statement = statement.where(runs.c.status.in_(list(when_status)))
+        with self.engine.begin() as conn:
+            return conn.execute(statement).rowcount > 0
+
+    def get(self, run_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        return dict(row) if row else None
+
+    def find(self, status: str | None = None, sweep_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(runs).order_by(runs.c.created_at.desc(), runs.c.id)
+        if status is not None:
+            query = query.where(runs.c.status == status)
+        if sweep_id is not None:
+            query = query.where(runs.c.sweep_id == sweep_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def sweep(self, sweep_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sweeps).where(sweeps.c.id == sweep_id)).mappings().first()
+        return dict(row) if row else None
+
+    def all_sweeps(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            query = select(sweeps).order_by(sweeps.c.created_at.desc())
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def active(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            query = select(runs).where(runs.c.status.in_(ACTIVE))
+            return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,507 @@
+"""RunService: launch, follow, cancel and reconcile runs of one project.
+
+Used by the server (one per project, on Jupyter's event loop) and by the CLI (its own loop);
+both share the project's database, so either can see and cancel the other's runs.
+"""
+
+import asyncio
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import ProjectConfig, load_config
+from ..errors import InvalidInput, NotFound
+from ..paths import resolve_inside
+from ..processes import identity, is_same_process, kill_tree
+from ..store import STATE_DIR, open_store
+from . import workspace
+from .parameters import Parameter, check_values, parameters_of, read_notebook
+from .pool import WorkerGone, WorkerPool, WorkerProcess
+from .records import ACTIVE, FINAL, STATUSES, RunRecords, now
+from .sweep import expand
+
+Listener = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout: float | None = None
+    time_limit: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("cell_timeout", "time_limit"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+            ):
+                raise InvalidInput(f"{name}: expected a number of seconds above 0, got {value!r}")
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """DVC-style metrics may nest; the runs table wants flat, scalar columns."""
+    flat: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}{key}."))
+    elif isinstance(data, int | float | str | bool) and prefix:
+        flat[prefix[:-1]] = data
+    return flat
+
+
+def _locate_cell(notebook: Path, error: dict[str, Any], fallback_id: str | None) -> dict[str, Any]:
+    """The failing cell's index in the saved output notebook (the one a person opens)."""
+    cell_id = error.pop("cell_id", None) or fallback_id
+    error["cell_index"] = None
+    try:
+        cells = read_notebook(notebook).cells
+    except (InvalidInput, NotFound):
+        return error
+    for index, cell in enumerate(cells):
+        if cell_id is not None and cell.get("id") == cell_id:
+            error["cell_index"] = index
+    return error
+
+
+class RunService:
+    def __init__(
+        self, project_dir: Path, *, display_prefix: str = "", max_concurrency: int | None = None
+    ) -> None:
+        self.project_dir = project_dir.resolve()
+        self.prefix = display_prefix
+        self.max_concurrency = max_concurrency or os.cpu_count() or 2
+        self.store = open_store(self.project_dir)
+        self.records = RunRecords(self.store)
+        self.listeners: list[Listener] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._workers: dict[str, WorkerProcess] = {}
+        self._pools: dict[str, WorkerPool] = {}
+        self._slots = asyncio.Semaphore(self.max_concurrency)
+        self._sweep_slots: dict[str, asyncio.Semaphore] = {}
+        self._me = (os.getpid(), identity(os.getpid()))
+        log_dir = self.project_dir / STATE_DIR / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self._log = (log_dir / "workers.log").open("a", encoding="utf-8")
+
+    # ----------------------------------------------------------------- paths and display
+    def _shown(self, rel: str | None) -> str | None:
+        if rel is None:
+            return None
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
+    def notebook_rel(self, notebook: str) -> str:
+        """A notebook path relative to the project, refused if it leaves the project."""
+        path = resolve_inside(self.project_dir, notebook)
+        if path.suffix != ".ipynb":
+            raise InvalidInput(f"{notebook!r} is not a notebook (.ipynb)")
+        if not path.is_file():
+            raise NotFound(f"notebook {notebook!r} does not exist")
+        return path.relative_to(self.project_dir).as_posix()
+
+    def run_dict(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "sweep_id": row["sweep_id"],
+            "project": self.prefix,
+            "notebook": self._shown(row["notebook"]),
+            "parameters": row["parameters"],
+            "status": row["status"],
+            "created_at": row["created_at"],
+            "started_at": row["started_at"],
+            "finished_at": row["finished_at"],
+            "duration_s": row["duration_s"],
+            "created_by": row["created_by"],
+            "progress": {"cell": row["progress_cell"] or 0, "total": row["progress_total"] or 0},
+            "output_notebook": self._shown(row["output_notebook"]),
+            "metrics": row["metrics"] or {},
+            "files": row["files"] or [],
+            "environment": row["environment"],
+            "error": row["error"],
+            "cell_timeout": row["cell_timeout"],
+            "time_limit": row["time_limit"],
+        }
+
+    def sweep_dict(self, sweep: dict[str, Any]) -> dict[str, Any]:
+        members = self.records.find(sweep_id=sweep["id"])
+        counts = {s: 0 for s in STATUSES}
+        for run in members:
+            counts[run["status"]] += 1
+        done = [r["duration_s"] for r in members if r["duration_s"] is not None]
+        remaining = counts["queued"] + counts["running"]
+        eta = None
+        if done and remaining:
+            eta = round(sum(done) / len(done) * remaining / max(1, sweep["concurrency"]), 1)
+        return {
+            **sweep,
+            "notebook": self._shown(sweep["notebook"]),
+            "project": self.prefix,
+            "counts": counts,
+            "eta_s": eta,
+        }
+
+    # ----------------------------------------------------------------------- queries
+    def parameters(self, notebook_rel: str) -> list[Parameter]:
+        return parameters_of(read_notebook(self.project_dir / notebook_rel), notebook_rel)
+
+    def get(self, run_id: str) -> dict[str, Any]:
+        row = self.records.get(run_id)
+        if row is None:
+            raise NotFound(f"no run {run_id!r} in this project")
+        return self.run_dict(row)
+
+    def listing(self, status: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        if status is not None and status not in STATUSES:
+            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        return {
+            "runs": [self.run_dict(r) for r in self.records.find(status)],
+            "sweeps": [self.sweep_dict(s) for s in self.records.all_sweeps()],
+        }
+
+    # ----------------------------------------------------------------------- launching
+    def _config(self) -> ProjectConfig:
+        return load_config(self.project_dir)
+
+    async def submit(
+        self,
+        notebook: str,
+        parameter_sets: list[dict[str, Any]],
+        *,
+        user: str,
+        limits: Limits,
+        sweep_mode: str | None = None,
+        concurrency: int | None = None,
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        notebook_rel = self.notebook_rel(notebook)
+        declared = self.parameters(notebook_rel)
+        checked = [check_values(declared, values) for values in parameter_sets]
+        self._config()  # refuse to start runs whose outputs we could not find afterwards
+        if concurrency is not None and (
+            isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+        ):
+            raise InvalidInput(
+                f"concurrency: expected an integer of at least 1, got {concurrency!r}"
+            )
+        created = now()
+        sweep: dict[str, Any] | None = None
+        if sweep_mode is not None:
+            sweep = {
+                "id": _new_id("s"),
+                "notebook": notebook_rel,
+                "mode": sweep_mode,
+                "concurrency": concurrency or self.max_concurrency,
+                "total": len(checked),
+                "created_at": created,
+                "created_by": user,
+            }
+        rows: list[dict[str, Any]] = [
+            {
+                "id": _new_id("r"),
+                "sweep_id": sweep["id"] if sweep else None,
+                "notebook": notebook_rel,
+                "parameters": values,
+                "status": "queued",
+                "created_at": created,
+                "created_by": user,
+                "cell_timeout": limits.cell_timeout,
+                "time_limit": limits.time_limit,
+                "cancel_requested": False,
+                "owner_pid": self._me[0],
+                "owner_started": self._me[1],
+            }
+            for values in checked
+        ]
+        await asyncio.to_thread(self.records.insert, sweep, rows)
+        if sweep is not None:
+            self._sweep_slots[sweep["id"]] = asyncio.Semaphore(sweep["concurrency"])
+        kernel = self._kernel_name(notebook_rel)
+        self._pool(kernel).prewarm(min(len(rows), sweep["concurrency"] if sweep else 1))
+        for row in rows:
+            self._tasks[row["id"]] = asyncio.ensure_future(self._execute(row["id"], kernel))
+        sweep_out = self.sweep_dict(sweep) if sweep else None
+        return sweep_out, [self.get(r["id"]) for r in rows]
+
+    async def start_run(
+        self, notebook: str, values: dict[str, Any], *, user: str, limits: Limits
+    ) -> dict[str, Any]:
+        _, runs = await self.submit(notebook, [values], user=user, limits=limits)
+        return runs[0]
+
+    async def start_sweep(
+        self,
+        notebook: str,
+        values: dict[str, list[Any]],
+        *,
+        mode: str,
+        user: str,
+        limits: Limits,
+        concurrency: int | None = None,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        sweep, runs = await self.submit(
+            notebook,
+            expand(values, mode),
+            user=user,
+            limits=limits,
+            sweep_mode=mode,
+            concurrency=concurrency,
+        )
+        assert sweep is not None
+        return sweep, runs
+
+    async def rerun(self, run_id: str, *, user: str) -> dict[str, Any]:
+        row = self.records.get(run_id)
+        if row is None:
+            raise NotFound(f"no run {run_id!r} in this project")
+        limits = Limits(row["cell_timeout"], row["time_limit"])
+        return await self.start_run(row["notebook"], row["parameters"], user=user, limits=limits)
+
+    def _kernel_name(self, notebook_rel: str) -> str:
+        nb = read_notebook(self.project_dir / notebook_rel)
+        return str(nb.metadata.get("kernelspec", {}).get("name") or "python3")
+
+    def _pool(self, kernel: str) -> WorkerPool:
+        if kernel not in self._pools:
+            self._pools[kernel] = WorkerPool(kernel, self._log, self.max_concurrency)
+        return self._pools[kernel]
+
+    # ----------------------------------------------------------------------- executing
+    async def _execute(self, run_id: str, kernel: str) -> None:
+        row = self.records.get(run_id)
+        assert row is not None
+        sweep_slot = self._sweep_slots.get(row["sweep_id"] or "") or asyncio.Semaphore(1)
+        try:
+            async with sweep_slot, self._slots:
+                await self._run_one(run_id, kernel)
+        except asyncio.CancelledError:
+            await asyncio.to_thread(
+                self.records.update,
+                run_id,
+                when_status=ACTIVE,
+                status="interrupted",
+                finished_at=now(),
+                error={
+                    "kind": "interrupted",
+                    "cell_index": None,
+                    "ename": "Interrupted",
+                    "evalue": "the owning process stopped",
+                },
+            )
+            raise
+        finally:
+            self._tasks.pop(run_id, None)
+            self._emit(run_id)
+
+    async def _run_one(self, run_id: str, kernel: str) -> None:
+        row = self.records.get(run_id)
+        assert row is not None
+        config = self._config()
+        outputs = {*config.artifacts, config.metrics}
+        ws = workspace.workspace_dir(self.project_dir, run_id)
+        notebook = ws / row["notebook"]
+        nb = read_notebook(self.project_dir / row["notebook"])
+        total = len(nb.cells) + (1 if row["parameters"] else 0)
+        started = time.monotonic()
+        # Claim the run first: a run cancelled while queued never gets a workspace.
+        moved = await asyncio.to_thread(
+            self.records.update,
+            run_id,
+            when_status=("queued",),
+            status="running",
+            started_at=now(),
+            progress_cell=0,
+            progress_total=total,
+            output_notebook=notebook.relative_to(self.project_dir).as_posix(),
+        )
+        if not moved:
+            return
+        self._emit(run_id)
+        await asyncio.to_thread(workspace.prepare_workspace, self.project_dir, run_id, outputs)
+        before = await asyncio.to_thread(workspace.snapshot, ws)
+
+        pool = self._pool(kernel)
+        worker = await pool.acquire()
+        self._workers[run_id] = worker
+        await asyncio.to_thread(
+            self.records.update, run_id, worker_pid=worker.pid, worker_started=worker.started
+        )
+        if self.records.get(run_id)["cancel_requested"]:  # type: ignore[index]
+            await worker.kill()
+        job = {
+            "run_id": run_id,
+            "notebook": str(notebook),
+            "cwd": str(notebook.parent),
+            "parameters": row["parameters"],
+            "cell_timeout": row["cell_timeout"],
+            "total_cells": total,
+        }
+        outcome: dict[str, Any] = {}
+        try:
+            await worker.send(job)
+            await asyncio.wait_for(self._follow(run_id, worker, outcome), timeout=row["time_limit"])
+            pool.release(worker)
+        except TimeoutError:
+            await worker.kill()
+            outcome = {
+                "status": "failed",
+                "error": {
+                    "kind": "time_limit",
+                    "cell_id": outcome.get("cell_id"),
+                    "ename": "TimeLimitExceeded",
+                    "evalue": f"the run exceeded its time limit of {row['time_limit']:g} s",
+                },
+            }
+        except (WorkerGone, ConnectionError):
+            await worker.kill()
+            outcome = {
+                "status": "failed",
+                "error": {
+                    "kind": "dead_kernel",
+                    "cell_id": outcome.get("cell_id"),
+                    "ename": "WorkerExited",
+                    "evalue": "the run's worker process ended unexpectedly",
+                },
+            }
+        except asyncio.CancelledError:
+            await worker.kill()
+            raise
+        finally:
+            self._workers.pop(run_id, None)
+
+        latest = self.records.get(run_id) or {}
+        if latest.get("cancel_requested"):
+            outcome = {"status": "cancelled", "error": None}
+        if outcome.get("error"):
+            outcome["error"] = _locate_cell(notebook, outcome["error"], outcome.get("cell_id"))
+        metrics, files = await asyncio.to_thread(self._results, ws, before, config, row["notebook"])
+        await asyncio.to_thread(
+            self.records.update,
+            run_id,
+            when_status=("running",),
+            status=outcome["status"],
+            error=outcome.get("error"),
+            finished_at=now(),
+            duration_s=round(time.monotonic() - started, 3),
+            metrics=metrics,
+            files=files,
+            environment=outcome.get("environment"),
+        )
+
+    async def _follow(self, run_id: str, worker: WorkerProcess, outcome: dict[str, Any]) -> None:
+        while True:
+            event = await worker.next_event()
+            kind = event["type"]
+            if kind == "started":
+                outcome["environment"] = event.get("environment")
+            elif kind == "cell":
+                outcome["cell"] = event["index"]
+                outcome["cell_id"] = event.get("cell_id")
+                await asyncio.to_thread(
+                    self.records.update, run_id, progress_cell=event["index"] + 1
+                )
+                self._emit(run_id)
+            elif kind == "finished":
+                outcome["status"] = event["status"]
+                outcome["error"] = event.get("error")
+                if event["status"] == "succeeded":
+                    row = self.records.get(run_id) or {}
+                    await asyncio.to_thread(
+                        self.records.update, run_id, progress_cell=row.get("progress_total")
+                    )
+                return
+
+    def _results(
+        self, ws: Path, before: workspace.Snapshot, config: ProjectConfig, notebook_rel: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        metrics: dict[str, Any] = {}
+        path = ws / config.metrics
+        if path.is_file():
+            try:
+                metrics = _flatten(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                metrics = {}
+        files = workspace.produced_files(ws, before, ignore={notebook_rel})
+        return metrics, [f.__dict__ for f in files]
+
+    # ----------------------------------------------------------------------- control
+    async def cancel(self, run_id: str) -> dict[str, Any]:
+        row = self.records.get(run_id)
+        if row is None:
+            raise NotFound(f"no run {run_id!r} in this project")
+        if row["status"] in FINAL:
+            return self.run_dict(row)
+        await asyncio.to_thread(self.records.update, run_id, cancel_requested=True)
+        was_queued = await asyncio.to_thread(
+            self.records.update,
+            run_id,
+            when_status=("queued",),
+            status="cancelled",
+            finished_at=now(),
+        )
+        if not was_queued:
+            worker = self._workers.get(run_id)
+            if worker is not None:
+                await worker.kill()
+            else:  # run by another process (CLI or server): end its worker by recorded identity
+                latest = self.records.get(run_id) or row
+                await asyncio.to_thread(kill_tree, latest["worker_pid"], latest["worker_started"])
+        self._emit(run_id)
+        return self.get(run_id)
+
+    async def wait(self, run_ids: list[str]) -> None:
+        tasks = [self._tasks[r] for r in run_ids if r in self._tasks]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def reconcile(self) -> list[str]:
+        """Runs left active by a process that is gone become interrupted; their workers end."""
+        interrupted = []
+        for row in self.records.active():
+            if is_same_process(row["owner_pid"], row["owner_started"]):
+                continue  # its owner (maybe another CLI or server) is still running it
+            kill_tree(row["worker_pid"], row["worker_started"])
+            if self.records.update(
+                row["id"],
+                when_status=ACTIVE,
+                status="interrupted",
+                finished_at=now(),
+                error={
+                    "kind": "interrupted",
+                    "cell_index": None,
+                    "ename": "Interrupted",
+                    "evalue": "the server or command that ran it stopped",
+                },
+            ):
+                interrupted.append(row["id"])
+        return interrupted
+
+    async def close(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await asyncio.gather(*(p.close() for p in self._pools.values()), return_exceptions=True)
+        self._log.close()
+        self.store.close()
+
+    # ----------------------------------------------------------------------- events
+    def _emit(self, run_id: str) -> None:
+        if not self.listeners:
+            return
+        row = self.records.get(run_id)
+        if row is None:
+            return
+        sweep = self.records.sweep(row["sweep_id"]) if row["sweep_id"] else None
+        event = {
+            "kind": "run",
+            "project": self.prefix,
+            "run": self.run_dict(row),
+            "sweep": self.sweep_dict(sweep) if sweep else None,
+        }
+        for listener in list(self.listeners):
+            listener(event)

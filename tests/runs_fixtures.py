@@ -1,0 +1,47 @@
+"""A small real project whose notebooks exercise the run engine's edge cases."""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+CONFIG = """model: edge-cases
+notebook: write.ipynb
+artifacts: [out/result.txt]
+metrics: metrics.json
+"""
+
+
+def _notebook(path: Path, parameters: str, *cells: str) -> None:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("test notebook"),
+            new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+            *(new_code_cell(c) for c in cells),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(nb, path)
+
+
+def make_project(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "jupyter-deploy.yaml").write_text(CONFIG)
+    (root / "data.txt").write_text("input data\n")
+    _notebook(
+        root / "write.ipynb",
+        "value = 0  # what this run writes\nlabel = 'x'",
+        "import json, os, time\nos.makedirs('out', exist_ok=True)\n"
+        "open('out/result.txt', 'w').write(str(value))\ntime.sleep(0.5)",
+        "assert open('out/result.txt').read() == str(value), 'another run overwrote my output'\n"
+        "assert open('data.txt').read() == 'input data\\n'\n"
+        "json.dump({'value': value, 'nested': {'score': value * 2}}, open('metrics.json', 'w'))",
+    )
+    _notebook(root / "fail.ipynb", "x = 1", "y = x + 1", "raise ValueError('boom at ' + str(y))")
+    _notebook(root / "slow.ipynb", "seconds = 60", "import time\ntime.sleep(seconds)")
+    _notebook(
+        root / "die.ipynb", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    )
+    return root
