@@ -1,19 +1,12 @@
-"""`jupyter deploy …`: the command line for CI/CD and ops, driving the same core as the server.
-
-Exit codes: 0 success, 1 the command ran and found a problem (e.g. a doctor check failed),
-2 the command line itself was wrong.
-"""
+"""`jupyter deploy doctor`: the environment report in a terminal."""
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from ._version import API_VERSION, __version__
-from .doctor import DoctorReport, run_doctor
-from .errors import DeployError
+from ..doctor import DoctorReport, run_doctor
 
 _MARK = {"ok": "✓", "warning": "!", "error": "✗"}
 _COLOUR = {"ok": "32", "warning": "33", "error": "31"}
@@ -44,13 +37,6 @@ def print_report(report: DoctorReport, stream: TextIO) -> None:
     print(_paint(summary, report.status, stream), file=stream)
 
 
-def _existing_dir(value: str) -> Path:
-    path = Path(value).expanduser()
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
-    return path
-
-
 def cmd_doctor(args: argparse.Namespace) -> int:
     report = run_doctor(args.project)
     if args.json:
@@ -61,53 +47,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if report.status == "error" else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="jupyter deploy",
-        description="Run, version, build and deploy notebook models. The JupyterLab Deploy"
-        " sidebar drives the same core.",
-    )
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"jupyter_deploy {__version__} (REST API v{API_VERSION})",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+def existing_dir(value: str) -> Path:
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
+    return path
 
-    doctor = commands.add_parser(
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
         "doctor",
         help="check this machine and project: versions, git, DVC, Docker, base image, target,"
         " config",
         description="Report what works here and what to do about what does not."
         " Exits 1 when a check fails.",
     )
-    doctor.add_argument(
+    parser.add_argument(
         "--project",
-        type=_existing_dir,
+        type=existing_dir,
         default=Path.cwd(),
         help="project folder, or any folder inside one (default: the current folder)",
     )
-    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
-    doctor.set_defaults(func=cmd_doctor)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    try:
-        code: int = args.func(args)
-    except DeployError as exc:
-        print(f"jupyter deploy {args.command}: {exc.message}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=cmd_doctor)
