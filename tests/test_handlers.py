@@ -11,6 +11,25 @@ from tornado.httpclient import HTTPClientError
 
 ROUTES = ["jupyter-deploy/version", "jupyter-deploy/doctor"]
 
+# Every route of the extension: (method, path, resource, action).
+ALL_ROUTES = [
+    ("GET", "jupyter-deploy/version", "jupyter_deploy:meta", "read"),
+    ("GET", "jupyter-deploy/doctor", "jupyter_deploy:doctor", "read"),
+    ("GET", "jupyter-deploy/parameters?path=iris/train.ipynb", "jupyter_deploy:runs", "read"),
+    ("GET", "jupyter-deploy/runs?project=iris", "jupyter_deploy:runs", "read"),
+    ("POST", "jupyter-deploy/runs", "jupyter_deploy:runs", "write"),
+    ("POST", "jupyter-deploy/sweeps", "jupyter_deploy:runs", "write"),
+    ("GET", "jupyter-deploy/runs/r-0123456789?project=iris", "jupyter_deploy:runs", "read"),
+    (
+        "POST",
+        "jupyter-deploy/runs/r-0123456789/cancel?project=iris",
+        "jupyter_deploy:runs",
+        "write",
+    ),
+    ("POST", "jupyter-deploy/runs/r-0123456789/rerun?project=iris", "jupyter_deploy:runs", "write"),
+    ("GET", "jupyter-deploy/no-such-thing", "jupyter_deploy:meta", "read"),
+]
+
 
 class DenyDeployAuthorizer(Authorizer):  # type: ignore[misc]
     """Lets a signed-in user use Jupyter but nothing of jupyter_deploy; remembers what was asked."""
@@ -106,12 +125,15 @@ async def test_matching_api_version_is_accepted(jp_fetch: Any, route: str) -> No
     assert code == 200
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(("method", "route", "resource", "action"), ALL_ROUTES)
 async def test_every_route_is_403_without_credentials(
-    http_server_client: Any, jp_base_url: str, route: str
+    http_server_client: Any, jp_base_url: str, method: str, route: str, resource: str, action: str
 ) -> None:
+    body = "{}" if method == "POST" else None
     with pytest.raises(HTTPClientError) as caught:
-        await http_server_client.fetch(jp_base_url + route, headers={"X-Jupyter-Deploy-Api": "99"})
+        await http_server_client.fetch(
+            jp_base_url + route, method=method, body=body, headers={"X-Jupyter-Deploy-Api": "99"}
+        )
     assert caught.value.code == 403
 
 
@@ -127,20 +149,17 @@ class TestUnauthorized:
         jp_server_config["ServerApp"]["authorizer_class"] = DenyDeployAuthorizer
         return jp_server_config
 
-    @pytest.mark.parametrize(
-        ("route", "resource"),
-        [
-            ("jupyter-deploy/version", "jupyter_deploy:meta"),
-            ("jupyter-deploy/doctor", "jupyter_deploy:doctor"),
-        ],
-    )
+    @pytest.mark.parametrize(("method", "route", "resource", "action"), ALL_ROUTES)
     async def test_every_route_is_403_without_permission(
-        self, jp_fetch: Any, route: str, resource: str
+        self, jp_fetch: Any, method: str, route: str, resource: str, action: str
     ) -> None:
         DenyDeployAuthorizer.asked.clear()
-        code, _ = await fetch_json(jp_fetch, route)
+        path, _, query = route.partition("?")
+        params = dict(p.split("=") for p in query.split("&")) if query else None
+        body = "{}" if method == "POST" else None
+        code, _ = await fetch_json(jp_fetch, path, method=method, body=body, params=params)
         assert code == 403
-        assert ("read", resource) in DenyDeployAuthorizer.asked
+        assert (action, resource) in DenyDeployAuthorizer.asked
 
     async def test_the_rest_of_jupyter_still_works(self, jp_fetch: Any) -> None:
         response = await jp_fetch("api", "status")

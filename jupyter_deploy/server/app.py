@@ -1,9 +1,14 @@
 """The ExtensionApp that registers jupyter_deploy's handlers with Jupyter Server."""
 
+from pathlib import Path
+from typing import Any
+
 from jupyter_server.extension.application import ExtensionApp
 
 from .._version import __version__
-from .handlers import handlers
+from .handlers import UnknownRouteHandler, handlers
+from .run_handlers import run_handlers
+from .services import RUN_EVENT_SCHEMA, SCHEMA_FILE, RunServices
 
 
 class DeployApp(ExtensionApp):
@@ -11,6 +16,25 @@ class DeployApp(ExtensionApp):
     version = __version__
     description = "Run, version, build and deploy notebook models from JupyterLab."
 
+    def initialize_settings(self) -> None:
+        serverapp = self.serverapp
+        assert serverapp is not None
+        assert serverapp.event_logger is not None
+        event_logger = serverapp.event_logger
+        event_logger.register_event_schema(SCHEMA_FILE)
+
+        def emit(data: dict[str, Any]) -> None:
+            event_logger.emit(schema_id=RUN_EVENT_SCHEMA, data=data)
+
+        root = Path(serverapp.root_dir).expanduser().resolve()
+        self.runs = RunServices(root, emit)
+        self.settings.update({"jupyter_deploy_runs": self.runs})
+
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes each route with the server's base_url.
-        self.handlers.extend(handlers())
+        self.handlers.extend([*handlers(), *run_handlers()])
+        self.handlers.append((r"/jupyter-deploy/(.*)", UnknownRouteHandler))  # must stay last
+
+    async def stop_extension(self) -> None:
+        # Runs still in flight become interrupted; their kernels are shut down, not orphaned.
+        await self.runs.close()

@@ -12,11 +12,12 @@ from tornado import web
 
 from .._version import API_VERSION, __version__
 from ..doctor import run_doctor
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..paths import resolve_inside
 from .errors import status_for
 
 API_HEADER = "X-Jupyter-Deploy-Api"
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class BaseHandler(APIHandler):
@@ -36,6 +37,23 @@ class BaseHandler(APIHandler):
                 f" ({__version__}) speaks v{API_VERSION}: reinstall jupyter_deploy so both match,"
                 " restart the server and reload the page"
             )
+
+    def json_body(self, allowed: set[str]) -> dict[str, Any]:
+        """The request's JSON object; malformed bodies and unknown fields are the caller's error."""
+        if len(self.request.body) > MAX_BODY_BYTES:
+            raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes")
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"request body is not valid JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise InvalidInput(f"request body must be a JSON object, got {type(body).__name__}")
+        unknown = sorted(set(body) - allowed)
+        if unknown:
+            raise InvalidInput(
+                f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+            )
+        return body
 
     def write_json(self, payload: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -87,6 +105,21 @@ class DoctorHandler(BaseHandler):
         # Probes shell out and talk to the Docker socket: keep them off the event loop.
         report = await asyncio.to_thread(run_doctor, start, self.root_dir)
         self.write_json(report.to_dict())
+
+
+class UnknownRouteHandler(BaseHandler):
+    """Anything else under /jupyter-deploy/: a JSON 404 naming the path, not an HTML page."""
+
+    auth_resource = "jupyter_deploy:meta"
+
+    @web.authenticated
+    @authorized
+    async def get(self, path: str) -> None:
+        raise NotFound(
+            f"no such jupyter_deploy endpoint: {self.request.method} /jupyter-deploy/{path}"
+        )
+
+    post = put = patch = delete = get
 
 
 def handlers() -> list[tuple[str, type[BaseHandler]]]:
