@@ -1,0 +1,121 @@
+"""A real Jupyter Server is killed while a run is in flight: no kernel survives it, and the
+restarted server shows the run as interrupted."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from runs_fixtures import make_project
+
+TOKEN = "restart-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, root: Path, port: int) -> None:
+        self.root, self.port = root, port
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jupyter_server",
+                f"--ServerApp.root_dir={self.root}",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.ip=127.0.0.1",
+                "--ServerApp.open_browser=False",
+                "--ServerApp.allow_root=True",
+                f"--IdentityProvider.token={TOKEN}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.wait_for(lambda: self.request("GET", "/api/status")[0] == 200, "the server to start")
+
+    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+        except OSError:
+            return 0, None
+
+    @staticmethod
+    def wait_for(predicate: Any, what: str, limit_s: float = 60.0) -> Any:
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.1)  # polling another process's state, bounded by limit_s
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    make_project(tmp_path / "proj")
+    running = Server(tmp_path, _free_port())
+    yield running
+    running.stop()
+
+
+def _running(server: Server) -> dict | None:
+    code, listing = server.request("GET", "/jupyter-deploy/runs?project=proj")
+    if code != 200:
+        return None
+    return next(
+        (r for r in listing["runs"] if r["status"] == "running" and r["progress"]["cell"] >= 3),
+        None,
+    )
+
+
+def test_runs_in_flight_become_interrupted_and_no_kernel_is_orphaned(server: Server) -> None:
+    server.start()
+    code, run = server.request("POST", "/jupyter-deploy/runs", {"notebook": "proj/slow.ipynb"})
+    assert code == 201, run
+    server.wait_for(lambda: _running(server), "the run's slow cell")
+    assert server.proc is not None
+    family = psutil.Process(server.proc.pid).children(recursive=True)
+    assert any("ipykernel" in " ".join(p.cmdline()) for p in family), "no kernel found"
+
+    os.kill(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(family, timeout=10)
+    assert not alive, f"orphaned: {[p.cmdline() for p in alive]}"
+
+    server.start()
+    code, after = server.request("GET", f"/jupyter-deploy/runs/{run['id']}?project=proj")
+    assert code == 200
+    assert after["status"] == "interrupted"
+    assert after["error"]["kind"] == "interrupted"
