@@ -1,6 +1,9 @@
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +45,24 @@ def docker_engine() -> str:
 def no_docker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Point the Docker SDK at a socket that does not exist: a machine without an engine."""
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-such-docker.sock")
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config: Any) -> Any:
+    jp_server_config["ServerApp"]["jpserver_extensions"]["jupyter_deploy"] = True
+    return jp_server_config
+
+
+JUPYTER = str(Path(sys.executable).parent / "jupyter")
+
+
+def deploy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `jupyter deploy` command, as a user runs it."""
+    return subprocess.run(
+        [JUPYTER, "deploy", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=180,
+        check=False,
+    )

@@ -1,24 +1,11 @@
 """The real `jupyter deploy` command, run as a user would run it."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from conftest import deploy
+
 from jupyter_deploy.config import CONFIG_FILE_NAME
-
-JUPYTER = str(Path(sys.executable).parent / "jupyter")
-
-
-def deploy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [JUPYTER, "deploy", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_help_lists_doctor() -> None:

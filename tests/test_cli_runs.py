@@ -4,31 +4,18 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psutil
 import pytest
+from conftest import JUPYTER, deploy
 from runs_fixtures import make_project
-
-JUPYTER = str(Path(sys.executable).parent / "jupyter")
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
-
-
-def deploy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [JUPYTER, "deploy", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=180,
-        check=False,
-    )
 
 
 def test_sweep_then_list_sorted_by_metric(project: Path) -> None:

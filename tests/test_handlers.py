@@ -42,12 +42,6 @@ class DenyDeployAuthorizer(Authorizer):  # type: ignore[misc]
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config: Any) -> Any:
-    jp_server_config["ServerApp"]["jpserver_extensions"]["jupyter_deploy"] = True
-    return jp_server_config
-
-
-@pytest.fixture
 def project(jp_root_dir: Path) -> Path:
     return copy_example(jp_root_dir / "iris")
 

@@ -12,12 +12,6 @@ RUN_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config: Any) -> Any:
-    jp_server_config["ServerApp"]["jpserver_extensions"]["jupyter_deploy"] = True
-    return jp_server_config
-
-
-@pytest.fixture
 def project(jp_root_dir: Path) -> Path:
     return make_project(jp_root_dir / "proj")
 

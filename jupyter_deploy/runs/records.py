@@ -39,6 +39,21 @@ class RunRecords:
         with self.engine.begin() as conn:
             return conn.execute(statement).rowcount > 0
 
+    def interrupt(self, run_id: str, reason: str) -> bool:
+        """Mark an active run interrupted (its owner stopped); False if it had already ended."""
+        return self.update(
+            run_id,
+            when_status=ACTIVE,
+            status="interrupted",
+            finished_at=now(),
+            error={
+                "kind": "interrupted",
+                "cell_index": None,
+                "ename": "Interrupted",
+                "evalue": reason,
+            },
+        )
+
     def get(self, run_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()

@@ -22,7 +22,7 @@ from ..store import STATE_DIR, open_store
 from . import workspace
 from .parameters import Parameter, check_values, parameters_of, read_notebook
 from .pool import WorkerGone, WorkerPool, WorkerProcess
-from .records import ACTIVE, FINAL, STATUSES, RunRecords, now
+from .records import FINAL, STATUSES, RunRecords, now
 from .sweep import expand
 
 Listener = Callable[[dict[str, Any]], None]
@@ -280,19 +280,7 @@ class RunService:
             async with sweep_slot, self._slots:
                 await self._run_one(run_id, kernel)
         except asyncio.CancelledError:
-            await asyncio.to_thread(
-                self.records.update,
-                run_id,
-                when_status=ACTIVE,
-                status="interrupted",
-                finished_at=now(),
-                error={
-                    "kind": "interrupted",
-                    "cell_index": None,
-                    "ename": "Interrupted",
-                    "evalue": "the owning process stopped",
-                },
-            )
+            await asyncio.to_thread(self.records.interrupt, run_id, "the owning process stopped")
             raise
         finally:
             self._tasks.pop(run_id, None)
@@ -466,18 +454,7 @@ class RunService:
             if is_same_process(row["owner_pid"], row["owner_started"]):
                 continue  # its owner (maybe another CLI or server) is still running it
             kill_tree(row["worker_pid"], row["worker_started"])
-            if self.records.update(
-                row["id"],
-                when_status=ACTIVE,
-                status="interrupted",
-                finished_at=now(),
-                error={
-                    "kind": "interrupted",
-                    "cell_index": None,
-                    "ename": "Interrupted",
-                    "evalue": "the server or command that ran it stopped",
-                },
-            ):
+            if self.records.interrupt(row["id"], "the server or command that ran it stopped"):
                 interrupted.append(row["id"])
         return interrupted
 
