@@ -3,6 +3,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 // Paths go through ../labextension so they resolve both from this source
 // folder and from the compiled lib/ folder.
 import deploySvg from '../labextension/style/icons/deploy.svg';
+import runParametersSvg from '../labextension/style/icons/run-parameters.svg';
 import statusErrorSvg from '../labextension/style/icons/status-error.svg';
 import statusOkSvg from '../labextension/style/icons/status-ok.svg';
 import statusWarningSvg from '../labextension/style/icons/status-warning.svg';
@@ -25,4 +26,9 @@ export const statusWarningIcon = new LabIcon({
 export const statusErrorIcon = new LabIcon({
   name: 'jupyter-deploy:status-error',
   svgstr: statusErrorSvg
+});
+
+export const runParametersIcon = new LabIcon({
+  name: 'jupyter-deploy:run-parameters',
+  svgstr: runParametersSvg
 });

@@ -25,7 +25,13 @@ class RunsBase(BaseHandler):
     @property
     def user_name(self) -> str:
         user = self.current_user
-        return str(getattr(user, "username", None) or getattr(user, "name", None) or "anonymous")
+        # The display name is what people recognise in the runs table; the username of an
+        # anonymous Jupyter user is a random id.
+        for attribute in ("display_name", "name", "username"):
+            value = getattr(user, attribute, None)
+            if value:
+                return str(value)
+        return "anonymous"
 
     async def notebook_service(self, notebook: Any) -> tuple[RunService, str]:
         """The project service and project-relative path of a root-relative notebook path."""

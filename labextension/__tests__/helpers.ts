@@ -1,6 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import type { DoctorCheck, DoctorReport } from '../api';
+import type {
+  DoctorCheck,
+  DoctorReport,
+  NotebookParameters,
+  Run,
+  Sweep
+} from '../api';
 
 export const BASE_URL = 'http://localhost:8888/base/';
 
@@ -87,4 +93,80 @@ export function makeReport(
     ],
     ...overrides
   };
+}
+
+export function makeRun(overrides: Partial<Run> = {}): Run {
+  return {
+    id: 'r-0000000001',
+    sweep_id: null,
+    project: 'examples',
+    notebook: 'examples/train.ipynb',
+    parameters: { max_depth: 3, n_estimators: 50 },
+    status: 'succeeded',
+    created_at: '2026-11-23T01:00:00+00:00',
+    started_at: '2026-11-23T01:00:01+00:00',
+    finished_at: '2026-11-23T01:00:06+00:00',
+    duration_s: 5,
+    created_by: 'anonymous',
+    progress: { cell: 9, total: 9 },
+    output_notebook: 'examples/deploy-runs/r-0000000001/train.ipynb',
+    metrics: { accuracy: 0.9, f1_macro: 0.89 },
+    files: [],
+    environment: null,
+    error: null,
+    cell_timeout: 600,
+    time_limit: 3600,
+    ...overrides
+  };
+}
+
+export function makeSweep(overrides: Partial<Sweep> = {}): Sweep {
+  return {
+    id: 's-0000000001',
+    project: 'examples',
+    notebook: 'examples/train.ipynb',
+    mode: 'grid',
+    concurrency: 2,
+    created_at: '2026-11-23T01:00:00+00:00',
+    created_by: 'anonymous',
+    total: 4,
+    counts: {
+      queued: 2,
+      running: 2,
+      succeeded: 0,
+      failed: 0,
+      cancelled: 0,
+      interrupted: 0
+    },
+    eta_s: 10,
+    ...overrides
+  };
+}
+
+/** The parameters cell of examples/train.ipynb, as the server reports it. */
+export function makeParameters(): NotebookParameters {
+  return {
+    notebook: 'examples/train.ipynb',
+    project: 'examples',
+    parameters: [
+      {
+        name: 'n_estimators',
+        type: 'int',
+        default: 50,
+        help: 'number of trees'
+      },
+      { name: 'max_depth', type: 'int', default: 3, help: null },
+      { name: 'test_size', type: 'float', default: 0.25, help: null },
+      { name: 'random_state', type: 'int', default: 0, help: null },
+      { name: 'criterion', type: 'str', default: 'gini', help: null }
+    ]
+  };
+}
+
+/** Let pending promises and timers of zero delay run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await Promise.resolve();
+  }
+  await new Promise(resolve => setTimeout(resolve, 0));
 }

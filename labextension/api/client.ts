@@ -3,6 +3,15 @@ import type { ServerConnection } from '@jupyterlab/services';
 import { compareVersions, type IHandshake } from './handshake';
 import type { DoctorReport, VersionInfo } from './models';
 import { requestAPI } from './request';
+import type {
+  NotebookParameters,
+  Run,
+  RunList,
+  RunStatus,
+  StartedSweep,
+  StartRunRequest,
+  StartSweepRequest
+} from './runModels';
 
 /** The typed calls of the jupyter_deploy REST API. */
 export class DeployClient {
@@ -27,4 +36,67 @@ export class DeployClient {
       { query, settings: this._settings }
     );
   }
+
+  /** `GET /jupyter-deploy/parameters?path=<notebook>`: the notebook's parameters cell. */
+  getParameters(notebook: string): Promise<NotebookParameters> {
+    return this._get<NotebookParameters>('parameters', { path: notebook });
+  }
+
+  /** `POST /jupyter-deploy/runs`: start one run. */
+  startRun(request: StartRunRequest): Promise<Run> {
+    return this._post<Run>('runs', request);
+  }
+
+  /** `POST /jupyter-deploy/sweeps`: start a batch of runs. */
+  startSweep(request: StartSweepRequest): Promise<StartedSweep> {
+    return this._post<StartedSweep>('sweeps', request);
+  }
+
+  /** `GET /jupyter-deploy/runs?project=...[&status=...]`, newest first. */
+  listRuns(project: string, status?: RunStatus): Promise<RunList> {
+    const query: Record<string, string> = { project };
+    if (status) {
+      query.status = status;
+    }
+    return this._get<RunList>('runs', query);
+  }
+
+  /** `GET /jupyter-deploy/runs/<id>?project=...` */
+  getRun(project: string, runId: string): Promise<Run> {
+    return this._get<Run>(runPath(runId), { project });
+  }
+
+  /** `POST /jupyter-deploy/runs/<id>/cancel?project=...` (safe to repeat). */
+  cancelRun(project: string, runId: string): Promise<Run> {
+    return this._post<Run>(`${runPath(runId)}/cancel`, undefined, {
+      project
+    });
+  }
+
+  /** `POST /jupyter-deploy/runs/<id>/rerun?project=...`: a new run, same inputs. */
+  rerun(project: string, runId: string): Promise<Run> {
+    return this._post<Run>(`${runPath(runId)}/rerun`, undefined, {
+      project
+    });
+  }
+
+  private _get<T>(endpoint: string, query: Record<string, string>): Promise<T> {
+    return requestAPI<T>(endpoint, {}, { query, settings: this._settings });
+  }
+
+  private _post<T>(
+    endpoint: string,
+    body?: object,
+    query?: Record<string, string>
+  ): Promise<T> {
+    const init: RequestInit = { method: 'POST' };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
+    return requestAPI<T>(endpoint, init, { query, settings: this._settings });
+  }
+}
+
+function runPath(runId: string): string {
+  return `runs/${encodeURIComponent(runId)}`;
 }

@@ -22,26 +22,35 @@ export function errorTitle(error: ApiError): string {
 
 export interface IErrorStateProps {
   error: ApiError;
-  onRetry: () => void;
+  /** Offer a Retry button calling this. */
+  onRetry?: () => void;
+  /** Heading; defaults to one chosen from the HTTP status. */
+  title?: string;
 }
 
-/** Why the report could not be loaded, with a way to try again. */
-export function ErrorState({ error, onRetry }: IErrorStateProps): JSX.Element {
+/** Why a request failed, with a way to try again. */
+export function ErrorState({
+  error,
+  onRetry,
+  title
+}: IErrorStateProps): JSX.Element {
   return (
     <section className="jp-DeployError" role="alert">
-      <h3 className="jp-DeployError-title">{errorTitle(error)}</h3>
+      <h3 className="jp-DeployError-title">{title ?? errorTitle(error)}</h3>
       <p className="jp-DeployError-message">{error.message}</p>
       <p className="jp-DeployError-code">
         {error.status > 0 ? `HTTP ${error.status} · ` : ''}
         {error.code}
       </p>
-      <button
-        type="button"
-        className="jp-Button jp-mod-styled jp-mod-accept"
-        onClick={onRetry}
-      >
-        Retry
-      </button>
+      {onRetry && (
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-accept"
+          onClick={onRetry}
+        >
+          Retry
+        </button>
+      )}
     </section>
   );
 }

@@ -5,24 +5,23 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { SidePanel } from '@jupyterlab/ui-components';
+import { SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
 
+// Activation builds the doctor model at once (see below).
+// eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DeployClient } from '../api';
 // The sidebar is restorable and may be open at start-up, so activation
 // needs its content at once (prefer-lazy-imports does not apply).
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DoctorWidget } from '../components/DoctorWidget';
-import { deployIcon } from '../icons';
+import { deployIcon, runParametersIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DoctorModel } from '../models/doctor';
+import { CommandIDs } from './commands';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
 export const SIDEBAR_ID = 'jupyter-deploy-sidebar';
-
-export namespace CommandIDs {
-  export const openSidebar = 'jupyter-deploy:open-sidebar';
-}
 
 /** The left sidebar "Deploy": environment report for the current folder. */
 export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
@@ -40,6 +39,21 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     const model = new DoctorModel({ client: new DeployClient() });
     const doctor = new DoctorWidget(model);
     const panel = createSidePanel(doctor);
+    panel.toolbar.addItem(
+      'runs',
+      new ToolbarButton({
+        icon: runParametersIcon,
+        label: 'Runs',
+        tooltip: 'Open the runs of this project',
+        onClick: () => {
+          const project = model.state.report?.project.path;
+          void app.commands.execute(
+            CommandIDs.openRuns,
+            typeof project === 'string' ? { project } : {}
+          );
+        }
+      })
+    );
 
     if (fileBrowser) {
       model.setPath(fileBrowser.model.path, false);

@@ -1,1 +1,3 @@
 import './base.css';
+import './runDialog.css';
+import './runs.css';

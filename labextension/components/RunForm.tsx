@@ -1,0 +1,288 @@
+import React from 'react';
+
+import type { NotebookParameter } from '../api';
+import type { IRunFormCheck, IRunFormValues } from '../models/runForm';
+import type {
+  IRunLauncherState,
+  RunLauncherModel
+} from '../models/runLauncher';
+import { runCountText } from '../models/sweepPlan';
+import { ErrorState } from './ErrorState';
+import { Segmented } from './Segmented';
+
+export interface IRunFormProps {
+  model: RunLauncherModel;
+  /** The notebook has changes that are not saved (runs use the file). */
+  dirty: boolean;
+}
+
+/** Body of the Run dialog: the notebook's parameters, single run or sweep. */
+export function RunForm({ model, dirty }: IRunFormProps): JSX.Element {
+  const { state } = model;
+  return (
+    <div className="jp-DeployRunForm" aria-busy={state.loading}>
+      <p className="jp-DeployRunForm-notebook">
+        <code>{state.notebook}</code>
+        {state.info && (
+          <>
+            {' '}
+            in project <code>{state.info.project || '/'}</code>
+          </>
+        )}
+      </p>
+      {dirty && (
+        <p className="jp-DeployBanner jp-DeployRunForm-banner" role="note">
+          This notebook has unsaved changes. Runs execute the saved file: save
+          it first to include them.
+        </p>
+      )}
+      {state.loadError ? (
+        <ErrorState
+          error={state.loadError}
+          title="Cannot read the notebook's parameters"
+          onRetry={() => void model.load()}
+        />
+      ) : state.form && state.check && state.info ? (
+        <FormBody model={model} state={state} />
+      ) : (
+        <div className="jp-DeployLoading" role="status">
+          <span className="jp-DeployLoading-spinner" aria-hidden="true" />
+          Reading the notebook's parameters…
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FormBody({
+  model,
+  state
+}: {
+  model: RunLauncherModel;
+  state: IRunLauncherState;
+}): JSX.Element {
+  const form = state.form as IRunFormValues;
+  const check = state.check as IRunFormCheck;
+  const parameters = state.info?.parameters ?? [];
+  const sweep = form.mode === 'sweep';
+  return (
+    <>
+      <div className="jp-DeployRunForm-options">
+        <Segmented
+          label="Launch"
+          value={form.mode}
+          onChange={mode => model.setMode(mode)}
+          options={[
+            { value: 'single', label: 'Single run' },
+            {
+              value: 'sweep',
+              label: 'Sweep',
+              title: 'Several values per parameter, one run per combination'
+            }
+          ]}
+        />
+        {sweep && (
+          <>
+            <span className="jp-DeployRunForm-group">
+              <span className="jp-DeployRunForm-groupLabel" aria-hidden="true">
+                Combine
+              </span>
+              <Segmented
+                label="Combine values"
+                value={form.combine}
+                onChange={combine => model.setCombine(combine)}
+                options={[
+                  {
+                    value: 'grid',
+                    label: 'Grid',
+                    title: 'Every combination of the values (cartesian product)'
+                  },
+                  {
+                    value: 'zip',
+                    label: 'Zip',
+                    title: 'Pair the values by position'
+                  }
+                ]}
+              />
+            </span>
+            <ConcurrencyField
+              value={form.concurrency}
+              error={check.concurrencyError}
+              onChange={text => model.setConcurrency(text)}
+            />
+          </>
+        )}
+      </div>
+      {sweep && (
+        <p className="jp-DeployRunForm-hint">
+          Separate values with commas.{' '}
+          {form.combine === 'grid'
+            ? 'Every combination runs.'
+            : 'The n-th values run together; a single value applies to every run.'}
+        </p>
+      )}
+      {parameters.length === 0 ? (
+        <p className="jp-DeployRunForm-hint">
+          The parameters cell defines no names: the notebook runs as it is.
+        </p>
+      ) : (
+        <table className="jp-DeployRunForm-table" aria-label="Parameters">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Type</th>
+              <th scope="col">{sweep ? 'Values' : 'Value'}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {parameters.map((parameter, index) => (
+              <ParameterRow
+                key={parameter.name}
+                parameter={parameter}
+                text={form.values[parameter.name] ?? ''}
+                error={check.fieldErrors[parameter.name] ?? null}
+                sweep={sweep}
+                autoFocus={index === 0}
+                onChange={text => model.setValue(parameter.name, text)}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {sweep && (
+        <p className="jp-DeployRunForm-count" role="status">
+          {check.request ? (
+            <>
+              <strong>{runCountText(check.count)}</strong>
+              {check.count > 1 && check.request.kind === 'sweep'
+                ? `, ${Math.min(check.request.concurrency, check.count)} at a time`
+                : ''}
+            </>
+          ) : (
+            'Correct the values to see how many runs will start'
+          )}
+        </p>
+      )}
+      {check.planError && (
+        <p className="jp-DeployRunForm-error jp-DeployRunForm-planError">
+          {check.planError}
+        </p>
+      )}
+      {state.serverError && (
+        <ErrorState
+          error={state.serverError}
+          title={sweep ? 'The sweep did not start' : 'The run did not start'}
+        />
+      )}
+    </>
+  );
+}
+
+interface IParameterRowProps {
+  parameter: NotebookParameter;
+  text: string;
+  error: string | null;
+  sweep: boolean;
+  autoFocus: boolean;
+  onChange: (text: string) => void;
+}
+
+function ParameterRow({
+  parameter,
+  text,
+  error,
+  sweep,
+  autoFocus,
+  onChange
+}: IParameterRowProps): JSX.Element {
+  const id = `jp-DeployRunForm-${parameter.name}`;
+  const described = [
+    parameter.help ? `${id}-help` : '',
+    error ? `${id}-error` : ''
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <tr className="jp-DeployRunForm-row" data-name={parameter.name}>
+      <th scope="row" className="jp-DeployRunForm-name">
+        <label htmlFor={id}>{parameter.name}</label>
+        {parameter.help && (
+          <span id={`${id}-help`} className="jp-DeployRunForm-help">
+            {parameter.help}
+          </span>
+        )}
+      </th>
+      <td className="jp-DeployRunForm-type">
+        <span className="jp-DeployTag">{parameter.type}</span>
+      </td>
+      <td className="jp-DeployRunForm-value">
+        <input
+          id={id}
+          type="text"
+          className={`jp-mod-styled jp-DeployRunForm-input${error ? ' jp-mod-invalid' : ''}`}
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          autoFocus={autoFocus}
+          placeholder={sweep ? placeholderFor(parameter) : undefined}
+          aria-invalid={error !== null}
+          aria-describedby={described || undefined}
+          onChange={event => onChange(event.target.value)}
+        />
+        {error && (
+          <span id={`${id}-error`} className="jp-DeployRunForm-error">
+            {error}
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ConcurrencyField({
+  value,
+  error,
+  onChange
+}: {
+  value: string;
+  error: string | null;
+  onChange: (text: string) => void;
+}): JSX.Element {
+  const id = 'jp-DeployRunForm-concurrency';
+  return (
+    <div className="jp-DeployRunForm-concurrency">
+      <label htmlFor={id}>Concurrency</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        className={`jp-mod-styled jp-DeployRunForm-input${error ? ' jp-mod-invalid' : ''}`}
+        value={value}
+        title="How many runs execute at the same time"
+        aria-invalid={error !== null}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={event => onChange(event.target.value)}
+      />
+      {error && (
+        <span id={`${id}-error`} className="jp-DeployRunForm-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function placeholderFor(parameter: NotebookParameter): string {
+  switch (parameter.type) {
+    case 'int':
+      return 'e.g. 10, 20, 50';
+    case 'float':
+      return 'e.g. 0.1, 0.5';
+    case 'bool':
+      return 'true, false';
+    case 'str':
+      return 'e.g. a, b';
+    default:
+      return 'comma-separated JSON values';
+  }
+}

@@ -1,0 +1,193 @@
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import {
+  ApiError,
+  type DeployClient,
+  type NotebookParameters,
+  type Run,
+  type Sweep,
+  type SweepMode
+} from '../api';
+import {
+  checkRunForm,
+  initialFormValues,
+  type IRunFormCheck,
+  type IRunFormValues,
+  type LaunchMode
+} from './runForm';
+
+/** What the Run dialog shows. */
+export interface IRunLauncherState {
+  /** Notebook path relative to the Jupyter root. */
+  notebook: string;
+  loading: boolean;
+  /** The notebook's parameters, once loaded. */
+  info: NotebookParameters | null;
+  /** Why the parameters could not be loaded. */
+  loadError: ApiError | null;
+  form: IRunFormValues | null;
+  /** The form checked; null until the parameters are loaded. */
+  check: IRunFormCheck | null;
+  submitting: boolean;
+  /** The server refused the last start (shown in the dialog). */
+  serverError: ApiError | null;
+}
+
+/** What a successful start returned. */
+export interface ILaunched {
+  project: string;
+  runs: Run[];
+  sweep: Sweep | null;
+}
+
+/** State of the Run dialog: load the parameters, edit, check, start. */
+export class RunLauncherModel implements IDisposable {
+  constructor(
+    private readonly _client: DeployClient,
+    notebook: string
+  ) {
+    this._state = {
+      notebook,
+      loading: false,
+      info: null,
+      loadError: null,
+      form: null,
+      check: null,
+      submitting: false,
+      serverError: null
+    };
+  }
+
+  get state(): IRunLauncherState {
+    return this._state;
+  }
+
+  /** Emitted whenever `state` changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The form is valid and nothing is in flight: Start may be pressed. */
+  get canSubmit(): boolean {
+    const { check, submitting } = this._state;
+    return !submitting && check !== null && check.request !== null;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Load the notebook's parameters and fill the form with the defaults. */
+  async load(): Promise<void> {
+    this._update({ loading: true, loadError: null });
+    try {
+      const info = await this._client.getParameters(this._state.notebook);
+      const form = initialFormValues(info.parameters);
+      this._update({
+        loading: false,
+        info,
+        form,
+        check: checkRunForm(info.parameters, form)
+      });
+    } catch (reason) {
+      this._update({ loading: false, loadError: asApiError(reason) });
+    }
+  }
+
+  setValue(name: string, text: string): void {
+    this._edit(form => ({ ...form, values: { ...form.values, [name]: text } }));
+  }
+
+  setMode(mode: LaunchMode): void {
+    this._edit(form => ({ ...form, mode }));
+  }
+
+  setCombine(combine: SweepMode): void {
+    this._edit(form => ({ ...form, combine }));
+  }
+
+  setConcurrency(concurrency: string): void {
+    this._edit(form => ({ ...form, concurrency }));
+  }
+
+  /**
+   * Start what the form describes. Nothing is sent while the form is
+   * invalid. Returns null when nothing started (the reason is in state).
+   */
+  async submit(): Promise<ILaunched | null> {
+    const { check, info, notebook } = this._state;
+    if (!this.canSubmit || !check?.request || !info) {
+      return null;
+    }
+    const request = check.request;
+    this._update({ submitting: true, serverError: null });
+    try {
+      let launched: ILaunched;
+      if (request.kind === 'run') {
+        const run = await this._client.startRun({
+          notebook,
+          parameters: request.parameters
+        });
+        launched = { project: run.project, runs: [run], sweep: null };
+      } else {
+        const started = await this._client.startSweep({
+          notebook,
+          parameters: request.parameters,
+          mode: request.mode,
+          concurrency: request.concurrency
+        });
+        launched = {
+          project: started.sweep.project,
+          runs: started.runs,
+          sweep: started.sweep
+        };
+      }
+      this._update({ submitting: false });
+      return launched;
+    } catch (reason) {
+      this._update({ submitting: false, serverError: asApiError(reason) });
+      return null;
+    }
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _edit(change: (form: IRunFormValues) => IRunFormValues): void {
+    const { form, info } = this._state;
+    if (!form || !info) {
+      return;
+    }
+    const next = change(form);
+    this._update({
+      form: next,
+      check: checkRunForm(info.parameters, next),
+      serverError: null
+    });
+  }
+
+  private _update(patch: Partial<IRunLauncherState>): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._state = { ...this._state, ...patch };
+    this._changed.emit();
+  }
+
+  private _state: IRunLauncherState;
+  private _changed = new Signal<this, void>(this);
+  private _isDisposed = false;
+}
+
+/** Any failure as an ApiError, so the dialog can show it. */
+export function asApiError(reason: unknown): ApiError {
+  return reason instanceof ApiError
+    ? reason
+    : new ApiError(0, 'unexpected', String(reason));
+}

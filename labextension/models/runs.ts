@@ -1,0 +1,319 @@
+import type { IDisposable } from '@lumino/disposable';
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import type {
+  ApiError,
+  DeployClient,
+  IRunEvent,
+  Run,
+  RunStatus,
+  Sweep
+} from '../api';
+import { sweepActive, sweepDone } from './runFormat';
+import { asApiError } from './runLauncher';
+import {
+  ALL_STATUSES,
+  DEFAULT_SORT,
+  nextSort,
+  parseTime,
+  type ISortState,
+  type SortKey,
+  type StatusFilter
+} from './runsTable';
+
+/** What the runs panel shows. */
+export interface IRunsState {
+  /** Project folder relative to the Jupyter root; null until known. */
+  project: string | null;
+  loading: boolean;
+  /** Why the list could not be loaded. */
+  error: ApiError | null;
+  /** Every run of the project, newest first. */
+  runs: Run[];
+  sweeps: Sweep[];
+  /** When each sweep was last heard of (ms), to count its ETA down. */
+  sweepSeenAt: Record<string, number>;
+  /** Sweeps with a summary line: active, or seen active in this panel. */
+  shownSweeps: string[];
+  filter: StatusFilter;
+  sort: ISortState;
+  /** Ids of the runs ticked for comparison. */
+  selected: string[];
+  comparing: boolean;
+  /** Ids of runs with a cancel or re-run in flight. */
+  busy: string[];
+  /** The last action that failed, as a sentence. */
+  notice: string | null;
+}
+
+const STATUS_RANK: Record<RunStatus, number> = {
+  queued: 0,
+  running: 1,
+  succeeded: 2,
+  failed: 2,
+  cancelled: 2,
+  interrupted: 2
+};
+
+/**
+ * Whether `candidate` is at least as recent as `current`. Answers from the
+ * list route and pushed events may cross; a run never goes back in its
+ * life cycle, and a running run never goes back a cell.
+ */
+export function isNewerRun(candidate: Run, current: Run): boolean {
+  const rank = STATUS_RANK[candidate.status] - STATUS_RANK[current.status];
+  if (rank !== 0) {
+    return rank > 0;
+  }
+  if (candidate.status === 'running') {
+    return (candidate.progress?.cell ?? 0) >= (current.progress?.cell ?? 0);
+  }
+  return true;
+}
+
+/** Whether `candidate` shows at least as much progress as `current`. */
+export function isNewerSweep(candidate: Sweep, current: Sweep): boolean {
+  const score = (sweep: Sweep) => 2 * sweepDone(sweep) + sweep.counts.running;
+  return score(candidate) >= score(current);
+}
+
+/** Runs and sweeps of one project, kept live by pushed events. */
+export class RunsModel implements IDisposable {
+  constructor(private readonly _client: DeployClient) {}
+
+  get state(): IRunsState {
+    return this._state;
+  }
+
+  /** Emitted whenever `state` changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /** Show another project (its list is fetched by the next refresh). */
+  setProject(project: string): void {
+    if (project === this._state.project) {
+      return;
+    }
+    this._requestId++;
+    this._update({
+      project,
+      runs: [],
+      sweeps: [],
+      sweepSeenAt: {},
+      shownSweeps: [],
+      selected: [],
+      comparing: false,
+      busy: [],
+      error: null,
+      notice: null,
+      loading: false
+    });
+  }
+
+  /** Fetch the project's runs once; events keep them current afterwards. */
+  async refresh(): Promise<void> {
+    const project = this._state.project;
+    if (project === null) {
+      return;
+    }
+    const id = ++this._requestId;
+    this._update({ loading: true });
+    try {
+      const list = await this._client.listRuns(project);
+      if (id !== this._requestId || this._isDisposed) {
+        return;
+      }
+      let runs = this._state.runs;
+      for (const run of list.runs) {
+        runs = mergeRun(runs, run);
+      }
+      this._update({ loading: false, error: null, runs });
+      for (const sweep of list.sweeps) {
+        this._mergeSweep(sweep);
+      }
+    } catch (reason) {
+      if (id === this._requestId && !this._isDisposed) {
+        this._update({ loading: false, error: asApiError(reason) });
+      }
+    }
+  }
+
+  /** Apply a pushed run event (events of other projects are ignored). */
+  applyEvent(event: IRunEvent): void {
+    if (event.project !== this._state.project) {
+      return;
+    }
+    this.addRuns([event.run], event.sweep);
+  }
+
+  /** Add runs (and their sweep) just started or heard of. */
+  addRuns(runs: Run[], sweep: Sweep | null = null): void {
+    let merged = this._state.runs;
+    for (const run of runs) {
+      if (run.project === this._state.project) {
+        merged = mergeRun(merged, run);
+      }
+    }
+    if (merged !== this._state.runs) {
+      this._update({ runs: merged });
+    }
+    if (sweep && sweep.project === this._state.project) {
+      this._mergeSweep(sweep);
+    }
+  }
+
+  setFilter(filter: StatusFilter): void {
+    this._update({ filter });
+  }
+
+  /** Sort by a column, or flip the direction of the current one. */
+  sortBy(key: SortKey): void {
+    this._update({ sort: nextSort(this._state.sort, key) });
+  }
+
+  toggleSelected(runId: string): void {
+    const selected = this._state.selected.includes(runId)
+      ? this._state.selected.filter(id => id !== runId)
+      : [...this._state.selected, runId];
+    this._update({
+      selected,
+      comparing: this._state.comparing && selected.length > 0
+    });
+  }
+
+  /** Tick or untick all the given runs. */
+  setSelected(runIds: string[], selected: boolean): void {
+    const others = this._state.selected.filter(id => !runIds.includes(id));
+    this._update({ selected: selected ? [...others, ...runIds] : others });
+  }
+
+  setComparing(comparing: boolean): void {
+    this._update({ comparing: comparing && this._state.selected.length > 0 });
+  }
+
+  dismissSweep(sweepId: string): void {
+    this._update({
+      shownSweeps: this._state.shownSweeps.filter(id => id !== sweepId)
+    });
+  }
+
+  dismissNotice(): void {
+    this._update({ notice: null });
+  }
+
+  /** Cancel a queued or running run (safe to repeat). */
+  cancel(runId: string): Promise<void> {
+    return this._act(runId, 'cancel', project =>
+      this._client.cancelRun(project, runId)
+    );
+  }
+
+  /** Start a new run with the same notebook, parameters and limits. */
+  rerun(runId: string): Promise<void> {
+    return this._act(runId, 're-run', project =>
+      this._client.rerun(project, runId)
+    );
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private async _act(
+    runId: string,
+    verb: string,
+    call: (project: string) => Promise<Run>
+  ): Promise<void> {
+    const project = this._state.project;
+    if (project === null || this._state.busy.includes(runId)) {
+      return;
+    }
+    this._update({ busy: [...this._state.busy, runId], notice: null });
+    try {
+      const run = await call(project);
+      this.addRuns([run]);
+    } catch (reason) {
+      this._update({
+        notice: `Could not ${verb} ${runId}: ${asApiError(reason).message}`
+      });
+    } finally {
+      this._update({ busy: this._state.busy.filter(id => id !== runId) });
+    }
+  }
+
+  private _mergeSweep(sweep: Sweep): void {
+    const { sweeps, shownSweeps, sweepSeenAt } = this._state;
+    const index = sweeps.findIndex(s => s.id === sweep.id);
+    if (index >= 0 && !isNewerSweep(sweep, sweeps[index])) {
+      return;
+    }
+    const next =
+      index >= 0
+        ? sweeps.map((s, i) => (i === index ? sweep : s))
+        : [sweep, ...sweeps].sort(
+            (a, b) =>
+              (parseTime(b.created_at) ?? 0) - (parseTime(a.created_at) ?? 0)
+          );
+    const show = sweepActive(sweep) && !shownSweeps.includes(sweep.id);
+    this._update({
+      sweeps: next,
+      sweepSeenAt: { ...sweepSeenAt, [sweep.id]: Date.now() },
+      shownSweeps: show ? [sweep.id, ...shownSweeps] : shownSweeps
+    });
+  }
+
+  private _update(patch: Partial<IRunsState>): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._state = { ...this._state, ...patch };
+    if (patch.runs) {
+      const ids = new Set(this._state.runs.map(run => run.id));
+      this._state.selected = this._state.selected.filter(id => ids.has(id));
+    }
+    this._changed.emit();
+  }
+
+  private _state: IRunsState = {
+    project: null,
+    loading: false,
+    error: null,
+    runs: [],
+    sweeps: [],
+    sweepSeenAt: {},
+    shownSweeps: [],
+    filter: ALL_STATUSES,
+    sort: DEFAULT_SORT,
+    selected: [],
+    comparing: false,
+    busy: [],
+    notice: null
+  };
+  private _changed = new Signal<this, void>(this);
+  private _requestId = 0;
+  private _isDisposed = false;
+}
+
+/** Insert or update a run, keeping the list newest first. */
+function mergeRun(runs: Run[], run: Run): Run[] {
+  const index = runs.findIndex(r => r.id === run.id);
+  if (index >= 0) {
+    return isNewerRun(run, runs[index])
+      ? runs.map((r, i) => (i === index ? run : r))
+      : runs;
+  }
+  const created = parseTime(run.created_at) ?? 0;
+  const at = runs.findIndex(r => (parseTime(r.created_at) ?? 0) < created);
+  const next = [...runs];
+  next.splice(at < 0 ? runs.length : at, 0, run);
+  return next;
+}

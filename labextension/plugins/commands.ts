@@ -1,0 +1,8 @@
+/** Command ids of the extension, shared by its plugins. */
+export namespace CommandIDs {
+  export const openSidebar = 'jupyter-deploy:open-sidebar';
+  /** Args: `path` (notebook, relative to the Jupyter root; default: current). */
+  export const runNotebook = 'jupyter-deploy:run-notebook';
+  /** Args: `project` (folder relative to the Jupyter root; default: found from the file browser). */
+  export const openRuns = 'jupyter-deploy:open-runs';
+}

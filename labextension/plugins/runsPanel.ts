@@ -1,0 +1,161 @@
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { Event } from '@jupyterlab/services';
+
+import type { Run } from '../api';
+import type { RunsWidget } from '../components/RunsWidget';
+import { runParametersIcon } from '../icons';
+import { CommandIDs } from './commands';
+
+/** DOM id of the runs panel. */
+export const RUNS_PANEL_ID = 'jupyter-deploy-runs';
+
+type RunsPanel = MainAreaWidget<RunsWidget>;
+
+/** The main-area "Runs" panel: runs and sweeps of a project, live. */
+export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-deploy:runs-panel',
+  description:
+    'Adds the Runs panel: the runs and sweeps of a project, with live progress.',
+  autoStart: true,
+  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const tracker = new WidgetTracker<RunsPanel>({
+      namespace: 'jupyter-deploy-runs'
+    });
+    const openOutput = (run: Run) => {
+      if (run.output_notebook) {
+        void app.commands.execute('docmanager:open', {
+          path: run.output_notebook
+        });
+      }
+    };
+
+    let creating: Promise<RunsPanel> | null = null;
+    const getPanel = (): Promise<RunsPanel> => {
+      if (!creating) {
+        creating = createPanel(app, openOutput).then(panel => {
+          panel.disposed.connect(() => {
+            creating = null;
+          });
+          void tracker.add(panel);
+          return panel;
+        });
+      }
+      return creating;
+    };
+
+    /** The project of the file browser's folder, if it is in one. */
+    const browsedProject = async (): Promise<string | null> => {
+      try {
+        const { DeployClient } = await import('../api');
+        const report = await new DeployClient().doctor(
+          fileBrowser?.model.path ?? ''
+        );
+        return report.project.path;
+      } catch {
+        return null;
+      }
+    };
+
+    app.commands.addCommand(CommandIDs.openRuns, {
+      label: 'Open Runs',
+      caption: 'Show the runs and sweeps of a project',
+      icon: runParametersIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            project: {
+              type: 'string',
+              description:
+                'Project folder relative to the Jupyter root (default: the file browser folder’s project)'
+            }
+          }
+        }
+      },
+      execute: async args => {
+        const panel = await getPanel();
+        const model = panel.content.model;
+        let project =
+          typeof args.project === 'string' ? args.project : model.state.project;
+        if (project === null) {
+          project = await browsedProject();
+        }
+        if (project !== null) {
+          model.setProject(project);
+        }
+        if (!panel.isAttached) {
+          app.shell.add(panel, 'main');
+        }
+        app.shell.activateById(panel.id);
+        void model.refresh();
+      }
+    });
+    palette?.addItem({ command: CommandIDs.openRuns, category: 'Deploy' });
+
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openRuns,
+        args: widget => {
+          const project = widget.content.model.state.project;
+          return project === null ? {} : { project };
+        },
+        name: () => 'runs'
+      });
+    }
+  }
+};
+
+async function createPanel(
+  app: JupyterFrontEnd,
+  openOutput: (run: Run) => void
+): Promise<RunsPanel> {
+  const [{ DeployClient, parseRunEvent }, { RunsWidget }, { RunsModel }] =
+    await Promise.all([
+      import('../api'),
+      import('../components/RunsWidget'),
+      import('../models/runs')
+    ]);
+  const model = new RunsModel(new DeployClient());
+  const content = new RunsWidget(model, openOutput);
+  const panel = new MainAreaWidget({ content });
+  panel.id = RUNS_PANEL_ID;
+  panel.title.label = 'Runs';
+  panel.title.icon = runParametersIcon;
+  panel.title.closable = true;
+  panel.addClass('jp-DeployRunsPanel');
+  // The panel has its own toolbar row (filter, compare, refresh).
+  panel.toolbar.hide();
+
+  // Progress is pushed by the server; the panel listens while it exists.
+  const stream = app.serviceManager.events.stream;
+  const onEvent = (_: Event.IManager, emission: Event.Emission) => {
+    const event = parseRunEvent(emission);
+    if (event) {
+      model.applyEvent(event);
+    }
+  };
+  stream.connect(onEvent);
+  panel.disposed.connect(() => stream.disconnect(onEvent));
+  model.changed.connect(() => {
+    const project = model.state.project;
+    panel.title.caption =
+      project === null ? 'Runs' : `Runs of ${project || 'the root folder'}`;
+  });
+  return panel;
+}
