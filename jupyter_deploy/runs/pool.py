@@ -23,6 +23,7 @@ class WorkerProcess:
         self.pid = proc.pid
         self.started = identity(proc.pid)
         self.kernel_pid: int | None = None
+        self.warming = True  # a new worker starts its first kernel at once
         self._events: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._reader = asyncio.ensure_future(self._read())
 
@@ -40,11 +41,19 @@ class WorkerProcess:
             raise WorkerGone(f"worker {self.pid} exited")
         return event
 
+    async def warm(self) -> None:
+        """Have the worker start its next kernel now (it discards each kernel after one run)."""
+        if not self.warming:
+            self.warming = True
+            await self.send({"type": "warm"})
+
     async def wait_ready(self) -> None:
+        await self.warm()
         while True:
             event = await self.next_event()
             if event["type"] == "ready":
                 self.kernel_pid = event.get("kernel_pid")
+                self.warming = False
                 return
 
     async def send(self, job: dict[str, Any]) -> None:
@@ -143,9 +152,13 @@ class WorkerPool:
         await worker.wait_ready()
         return worker
 
-    def release(self, worker: WorkerProcess) -> None:
+    def release(self, worker: WorkerProcess, warm: bool) -> None:
+        """Take a worker back after its run; `warm`: start its next kernel now."""
         if worker.alive and not self._closed:
-            self._park(worker)  # it is already warming its next kernel
+            worker.warming = False
+            if warm:
+                self._in_background(worker.warm())
+            self._park(worker)
         else:
             self._in_background(worker.close())
 

@@ -73,11 +73,19 @@ def _locate_cell(notebook: Path, error: dict[str, Any], fallback_id: str | None)
 
 class RunService:
     def __init__(
-        self, project_dir: Path, *, display_prefix: str = "", max_concurrency: int | None = None
+        self,
+        project_dir: Path,
+        *,
+        display_prefix: str = "",
+        max_concurrency: int | None = None,
+        keep_warm: bool = False,
     ) -> None:
         self.project_dir = project_dir.resolve()
         self.prefix = display_prefix
         self.max_concurrency = max_concurrency or os.cpu_count() or 2
+        # Keep a kernel started for the next run even when none is queued: the server does, so a
+        # click runs at once; the CLI does not, so it exits without starting kernels for nothing.
+        self.keep_warm = keep_warm
         self.store = open_store(self.project_dir)
         self.records = RunRecords(self.store)
         self.listeners: list[Listener] = []
@@ -266,6 +274,15 @@ class RunService:
         nb = read_notebook(self.project_dir / notebook_rel)
         return str(nb.metadata.get("kernelspec", {}).get("name") or "python3")
 
+    def _queued_here(self) -> bool:
+        """Whether a run of this process is still waiting for a worker."""
+        return any(
+            run_id not in self._workers
+            and (self.records.get(run_id) or {}).get("status") == "queued"
+            for run_id, task in self._tasks.items()
+            if not task.done()
+        )
+
     def _pool(self, kernel: str) -> WorkerPool:
         if kernel not in self._pools:
             self._pools[kernel] = WorkerPool(kernel, self._log, self.max_concurrency)
@@ -333,7 +350,7 @@ class RunService:
         try:
             await worker.send(job)
             await asyncio.wait_for(self._follow(run_id, worker, outcome), timeout=row["time_limit"])
-            pool.release(worker)
+            pool.release(worker, warm=self.keep_warm or self._queued_here())
         except TimeoutError:
             await worker.kill()
             outcome = {

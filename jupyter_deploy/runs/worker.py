@@ -203,15 +203,20 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     worker.start_kernel()
+    # After each run the kernel is discarded; the owner says "warm" when another run is coming,
+    # so a finished sweep does not start kernels nobody will use.
     for line in sys.stdin:
-        job = json.loads(line)
+        message = json.loads(line)
+        if message.get("type") == "warm":
+            if worker.km is None:
+                worker.start_kernel()
+            continue
         began = time.monotonic()
         try:
-            worker.run(job)
+            worker.run(message)
         finally:
             worker.stop_kernel()
-        print(f"run {job['run_id']} took {time.monotonic() - began:.2f}s", file=sys.stderr)
-        worker.start_kernel()  # the next run's kernel warms up while this worker is idle
+        print(f"run {message['run_id']} took {time.monotonic() - began:.2f}s", file=sys.stderr)
     worker.stop_kernel()
     return 0
 

@@ -35,7 +35,9 @@ class RunServices:
             service = self._services.get(project_dir)
             if service is None:
                 prefix = relative_to_root(self.root, project_dir)
-                service = await asyncio.to_thread(RunService, project_dir, display_prefix=prefix)
+                service = await asyncio.to_thread(
+                    RunService, project_dir, display_prefix=prefix, keep_warm=True
+                )
                 # Runs left in flight by a previous server become interrupted; their kernels end.
                 await asyncio.to_thread(service.reconcile)
                 service.listeners.append(self._forward)
