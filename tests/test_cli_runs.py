@@ -23,6 +23,7 @@ def test_sweep_then_list_sorted_by_metric(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["sweep"]["total"] == 3
+    assert result["sweep"]["counts"]["succeeded"] == 3  # final counts, not those at submission
     assert [r["status"] for r in result["runs"]] == ["succeeded"] * 3
 
     listing = deploy("runs", "--sort", "value", "--json", cwd=project)

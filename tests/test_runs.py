@@ -1,5 +1,6 @@
 """The run engine with real kernels: isolation, failures, limits, cancel, bad input."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -8,7 +9,7 @@ import pytest
 from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Forbidden, InvalidInput, NotFound
-from jupyter_deploy.runs import Limits, RunService
+from jupyter_deploy.runs import Limits, RunService, read_parameters
 
 
 @pytest.fixture
@@ -218,3 +219,17 @@ async def test_bad_limits_and_sweeps(project: Path) -> None:
             )
     finally:
         await service.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "is not a readable notebook"),
+        ('{"cells": "nope", "nbformat": 4}', "is not a notebook (no list of cells)"),
+        ('{"cells": [], "nbformat": 3}', "uses notebook format v3"),
+    ],
+)
+def test_unreadable_notebooks_are_refused(project: Path, content: str, message: str) -> None:
+    (project / "bad.ipynb").write_text(content)
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        read_parameters(project / "bad.ipynb")

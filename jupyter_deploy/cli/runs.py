@@ -69,6 +69,8 @@ async def _execute(project: Path, launch: Any, json_out: bool) -> int:
         finally:
             progress.close()
         final = [service.get(i) for i in ids]
+        if sweep is not None:  # the counts as they are now, not as they were at submission
+            sweep = service.sweep_dict(service.records.sweep(sweep["id"]) or sweep)
     finally:
         await service.close()
     if json_out:

@@ -62,7 +62,7 @@ def _locate_cell(notebook: Path, error: dict[str, Any], fallback_id: str | None)
     cell_id = error.pop("cell_id", None) or fallback_id
     error["cell_index"] = None
     try:
-        cells = read_notebook(notebook).cells
+        cells = read_notebook(notebook)["cells"]
     except (InvalidInput, NotFound):
         return error
     for index, cell in enumerate(cells):
@@ -230,7 +230,9 @@ class RunService:
         if sweep is not None:
             self._sweep_slots[sweep["id"]] = asyncio.Semaphore(sweep["concurrency"])
         kernel = self._kernel_name(notebook_rel)
-        self._pool(kernel).prewarm(min(len(rows), sweep["concurrency"] if sweep else 1))
+        # One spare warm worker beyond the concurrency hides the next kernel's start-up.
+        running = sweep["concurrency"] if sweep else 1
+        self._pool(kernel).prewarm(min(len(rows), running + 1))
         for row in rows:
             self._tasks[row["id"]] = asyncio.ensure_future(self._execute(row["id"], kernel))
         sweep_out = self.sweep_dict(sweep) if sweep else None
@@ -272,7 +274,7 @@ class RunService:
 
     def _kernel_name(self, notebook_rel: str) -> str:
         nb = read_notebook(self.project_dir / notebook_rel)
-        return str(nb.metadata.get("kernelspec", {}).get("name") or "python3")
+        return str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or "python3")
 
     def _queued_here(self) -> bool:
         """Whether a run of this process is still waiting for a worker."""
@@ -285,7 +287,7 @@ class RunService:
 
     def _pool(self, kernel: str) -> WorkerPool:
         if kernel not in self._pools:
-            self._pools[kernel] = WorkerPool(kernel, self._log, self.max_concurrency)
+            self._pools[kernel] = WorkerPool(kernel, self._log, self.max_concurrency + 1)
         return self._pools[kernel]
 
     # ----------------------------------------------------------------------- executing
@@ -311,7 +313,7 @@ class RunService:
         ws = workspace.workspace_dir(self.project_dir, run_id)
         notebook = ws / row["notebook"]
         nb = read_notebook(self.project_dir / row["notebook"])
-        total = len(nb.cells) + (1 if row["parameters"] else 0)
+        total = len(nb["cells"]) + (1 if row["parameters"] else 0)
         started = time.monotonic()
         # Claim the run first: a run cancelled while queued never gets a workspace.
         moved = await asyncio.to_thread(
