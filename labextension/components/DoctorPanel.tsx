@@ -25,7 +25,7 @@ export function DoctorPanel({
         <span className="jp-DeployPanel-section">Environment</span>
         <button
           type="button"
-          className={`jp-DeployPanel-refresh${loading ? ' jp-mod-loading' : ''}`}
+          className={`jp-DeployIconButton${loading ? ' jp-mod-loading' : ''}`}
           aria-label="Refresh"
           title="Check again"
           onClick={onRefresh}
