@@ -68,6 +68,7 @@ def _locate_cell(notebook: Path, error: dict[str, Any], fallback_id: str | None)
     for index, cell in enumerate(cells):
         if cell_id is not None and cell.get("id") == cell_id:
             error["cell_index"] = index
+            break
     return error
 
 
@@ -188,7 +189,10 @@ class RunService:
         concurrency: int | None = None,
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         notebook_rel = self.notebook_rel(notebook)
-        declared = self.parameters(notebook_rel)
+        # Read once: the parameters to check and the kernel to warm come from the same file.
+        nb = read_notebook(self.project_dir / notebook_rel)
+        declared = parameters_of(nb, notebook_rel)
+        kernel = str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or "python3")
         checked = [check_values(declared, values) for values in parameter_sets]
         self._config()  # refuse to start runs whose outputs we could not find afterwards
         if concurrency is not None and (
@@ -229,7 +233,6 @@ class RunService:
         await asyncio.to_thread(self.records.insert, sweep, rows)
         if sweep is not None:
             self._sweep_slots[sweep["id"]] = asyncio.Semaphore(sweep["concurrency"])
-        kernel = self._kernel_name(notebook_rel)
         # One spare warm worker beyond the concurrency hides the next kernel's start-up.
         running = sweep["concurrency"] if sweep else 1
         self._pool(kernel).prewarm(min(len(rows), running + 1))
@@ -271,10 +274,6 @@ class RunService:
             raise NotFound(f"no run {run_id!r} in this project")
         limits = Limits(row["cell_timeout"], row["time_limit"])
         return await self.start_run(row["notebook"], row["parameters"], user=user, limits=limits)
-
-    def _kernel_name(self, notebook_rel: str) -> str:
-        nb = read_notebook(self.project_dir / notebook_rel)
-        return str(nb.get("metadata", {}).get("kernelspec", {}).get("name") or "python3")
 
     def _queued_here(self) -> bool:
         """Whether a run of this process is still waiting for a worker."""
