@@ -6,6 +6,7 @@ else may write to (sys.stdout is pointed at stderr). EOF on stdin means the owne
 """
 
 import ast
+import contextlib
 import ctypes
 import json
 import os
@@ -198,7 +199,14 @@ def main() -> int:
     worker = Worker(sys.argv[1] if len(sys.argv) > 1 else "python3")
 
     def stop(signum: int, _frame: Any) -> None:
-        worker.stop_kernel()
+        # No event loop here: the signal may land while the main thread is inside run_sync
+        # (say, starting a kernel), where a nested run_sync can hang. The kernel leads its own
+        # session, so killing its process group ends it and anything it started.
+        provisioner = getattr(worker.km, "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
