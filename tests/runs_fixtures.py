@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 CONFIG = """model: edge-cases
@@ -45,3 +46,9 @@ def make_project(root: Path) -> Path:
         root / "die.ipynb", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     )
     return root
+
+
+def kernels_among(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Kernel processes: launched ones name ipykernel on their command line; forked ones keep the
+    fork server's command line and are named "ipykernel" instead."""
+    return [p for p in processes if p.name() == "ipykernel" or "ipykernel" in " ".join(p.cmdline())]

@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 from conftest import JUPYTER, deploy
-from runs_fixtures import make_project
+from runs_fixtures import kernels_among, make_project
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_killed_owner_leaves_no_kernel_and_the_run_shows_interrupted(project: Pa
     try:
         run = _wait_for(lambda: _running_run(project), "the slow cell to start")
         family = psutil.Process(owner.pid).children(recursive=True)
-        assert any("ipykernel" in " ".join(p.cmdline()) for p in family), "no kernel found"
+        assert kernels_among(family), "no kernel found"
         os.kill(owner.pid, signal.SIGKILL)  # no chance to clean up, like a crashed server
         owner.wait(timeout=10)
         _, alive = psutil.wait_procs(family, timeout=10)

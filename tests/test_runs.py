@@ -89,6 +89,19 @@ async def test_killed_kernel_fails_the_run(project: Path) -> None:
     nbformat.read(project / run["output_notebook"], as_version=4)  # still a valid notebook
 
 
+async def test_a_cell_asking_for_input_fails_instead_of_waiting(project: Path) -> None:
+    nb = nbformat.read(project / "fail.ipynb", as_version=4)
+    nb.cells[-1].source = "input('?')"
+    nbformat.write(nb, project / "ask.ipynb")
+    service = RunService(project)
+    try:
+        run = await run_to_end(service, "ask.ipynb")
+    finally:
+        await service.close()
+    assert run["status"] == "failed"
+    assert run["error"]["ename"] == "StdinNotImplementedError"
+
+
 async def test_cell_timeout(project: Path) -> None:
     service = RunService(project)
     try:

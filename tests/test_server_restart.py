@@ -16,7 +16,7 @@ from typing import Any
 
 import psutil
 import pytest
-from runs_fixtures import make_project
+from runs_fixtures import kernels_among, make_project
 
 TOKEN = "restart-test-token"
 
@@ -107,7 +107,7 @@ def test_runs_in_flight_become_interrupted_and_no_kernel_is_orphaned(server: Ser
     server.wait_for(lambda: _running(server), "the run's slow cell")
     assert server.proc is not None
     family = psutil.Process(server.proc.pid).children(recursive=True)
-    assert any("ipykernel" in " ".join(p.cmdline()) for p in family), "no kernel found"
+    assert kernels_among(family), "no kernel found"
 
     os.kill(server.proc.pid, signal.SIGKILL)
     server.proc.wait(timeout=10)

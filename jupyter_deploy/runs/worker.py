@@ -7,7 +7,6 @@ else may write to (sys.stdout is pointed at stderr). EOF on stdin means the owne
 
 import ast
 import contextlib
-import ctypes
 import json
 import os
 import signal
@@ -18,7 +17,9 @@ from typing import Any
 
 from jupyter_core.utils import run_sync
 
-from ..atomic import atomic_write_text
+from ..processes import die_with_parent
+from . import papermill_hooks
+from .forking import ForkingKernelManager, ForkServerClient, fork_enabled, notebook_imports
 
 _events: Any = None  # the original stdout, set up by main()
 
@@ -26,33 +27,6 @@ _events: Any = None  # the original stdout, set up by main()
 def send(event: dict[str, Any]) -> None:
     _events.write(json.dumps(event) + "\n")
     _events.flush()
-
-
-def _die_with_parent() -> None:
-    # If the owning server is SIGKILLed, the kernel must not outlive it.
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class _AtomicHandler:
-    """papermill I/O for `atomic://` paths: every save replaces the whole file at once."""
-
-    prefix = "atomic://"
-
-    def read(self, path: str) -> str:
-        return Path(path[len(self.prefix) :]).read_text(encoding="utf-8")
-
-    def listdir(self, path: str) -> list[str]:
-        return os.listdir(path[len(self.prefix) :])
-
-    def write(self, buf: str, path: str) -> None:
-        atomic_write_text(Path(path[len(self.prefix) :]), buf)
-
-    def pretty_path(self, path: str) -> str:
-        return path[len(self.prefix) :]
 
 
 _SETUP = """
@@ -79,28 +53,32 @@ class Worker:
     def __init__(self, kernel_name: str) -> None:
         self.kernel_name = kernel_name
         self.km: Any = None
+        self.kc: Any = None
         self.environment: dict[str, Any] | None = None
+        self.forks = ForkServerClient() if fork_enabled() else None
 
     def start_kernel(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
-
         # Async manager on jupyter_core's shared loop: nbclient polls the kernel's liveness from
         # inside that loop, where a sync manager would block and a dead kernel would hang the run.
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        self.km = ForkingKernelManager(kernel_name=self.kernel_name)
+        self.km.fork_server = self.forks
         run_sync(self._start)()
         pid = self.km.provisioner.pid if self.km.provisioner else None
         send({"type": "ready", "worker_pid": os.getpid(), "kernel_pid": pid})
 
     async def _start(self) -> None:
         await self.km.start_kernel()
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=60)
-        finally:
-            kc.stop_channels()
+        # One client per kernel, kept open: set-up code and papermill share it, so the run does
+        # not pay for another channel set-up and kernel_info handshake.
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.allow_stdin = False  # as nbclient's own client: input() fails, never hangs
+        await self.kc.wait_for_ready(timeout=60)
 
     def stop_kernel(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         if self.km is not None and self.km.has_kernel:
             run_sync(self.km.shutdown_kernel)(now=True)
         self.km = None
@@ -117,19 +95,14 @@ class Worker:
         return ast.literal_eval(result["data"]["text/plain"])
 
     async def _execute(self, code: str, expression: str | None) -> dict[str, Any]:
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            expressions = {"value": expression} if expression else {}
-            msg_id = kc.execute(
-                code, silent=True, store_history=False, user_expressions=expressions
-            )
-            while True:
-                reply = await kc.get_shell_msg(timeout=60)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    return dict(reply["content"])
-        finally:
-            kc.stop_channels()
+        expressions = {"value": expression} if expression else {}
+        msg_id = self.kc.execute(
+            code, silent=True, store_history=False, user_expressions=expressions
+        )
+        while True:
+            reply = await self.kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return dict(reply["content"])
 
     def run(self, job: dict[str, Any]) -> None:
         import papermill
@@ -137,6 +110,11 @@ class Worker:
         from papermill.exceptions import PapermillExecutionError
 
         cwd = job["cwd"]
+        if self.forks is not None:
+            # This kernel pays for the notebook's imports; the next ones are forked with them.
+            with contextlib.suppress(OSError, ValueError):
+                notebook = json.loads(Path(job["notebook"]).read_text(encoding="utf-8"))
+                self.forks.preload(notebook_imports(notebook))
         self._kernel_eval(_SETUP.format(cwd=cwd, run_id=job["run_id"]))
         if self.environment is None:
             # One kernel spec, one environment: worth reading once per worker, not per run.
@@ -157,9 +135,11 @@ class Worker:
         try:
             papermill.execute_notebook(
                 job["notebook"],
-                _AtomicHandler.prefix + job["notebook"],
+                papermill_hooks.ATOMIC + job["notebook"],
                 parameters=job["parameters"],
+                engine_name=papermill_hooks.ENGINE,
                 km=self.km,
+                kc=self.kc,
                 execution_timeout=job.get("cell_timeout"),
                 progress_bar=False,
                 log_output=False,
@@ -192,10 +172,8 @@ def main() -> int:
     global _events
     _events = os.fdopen(os.dup(1), "w", buffering=1)
     sys.stdout = sys.stderr
-    _die_with_parent()
-    from papermill.iorw import papermill_io
-
-    papermill_io.register(_AtomicHandler.prefix, _AtomicHandler())
+    die_with_parent()
+    papermill_hooks.register()
     worker = Worker(sys.argv[1] if len(sys.argv) > 1 else "python3")
 
     def stop(signum: int, _frame: Any) -> None:
@@ -226,6 +204,8 @@ def main() -> int:
             worker.stop_kernel()
         print(f"run {message['run_id']} took {time.monotonic() - began:.2f}s", file=sys.stderr)
     worker.stop_kernel()
+    if worker.forks is not None:
+        worker.forks.close()
     return 0
 
 
