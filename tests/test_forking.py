@@ -104,6 +104,26 @@ def test_a_forked_kernel_is_a_separate_session_with_the_launch_environment(
     assert gone(kernel.pid)
 
 
+def test_the_fork_server_waits_for_its_kernels_so_their_cpu_time_is_accounted(
+    forks: ForkServerClient,
+) -> None:
+    kernel = Kernel(forks)
+    server = psutil.Process(kernel.pid).parent()
+    assert server is not None
+    busy = "__import__('time').process_time() if [sum(range(10**6)) for _ in range(30)] else 0"
+    assert float(kernel.eval(busy)) > 0.1
+    kernel.stop()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        times = server.cpu_times()
+        if times.children_user + times.children_system > 0.1:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the kernel's CPU time never reached the fork server's children times")
+    assert kernel.pid not in [c.pid for c in server.children()], "left a zombie"
+
+
 def test_preloaded_modules_are_in_the_next_kernel_and_random_state_differs(
     forks: ForkServerClient,
 ) -> None:
