@@ -99,6 +99,8 @@ def test_a_forked_kernel_is_a_separate_session_with_the_launch_environment(
         assert kernel.eval("__import__('os').getcwd()") == repr(str(tmp_path))
         assert kernel.eval("__import__('os').environ['JD_FORK_TEST']") == "'from-the-launch'"
         assert kernel.eval("__import__('os').getpid()") == str(kernel.pid)
+        # The fork server runs with its collector off; a kernel must not inherit that.
+        assert kernel.eval("__import__('gc').isenabled()") == "True"
     finally:
         kernel.stop()
     assert gone(kernel.pid)

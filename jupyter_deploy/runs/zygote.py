@@ -15,6 +15,7 @@ worker starts a fresh one without that module. EOF on stdin means the worker is 
 
 import atexit
 import contextlib
+import gc
 import importlib
 import importlib.util
 import json
@@ -109,6 +110,9 @@ class ForkServer:
         # The child reports once it leads its own session, so the caller can signal its
         # process group from the moment it has the pid.
         ready_r, ready_w = os.pipe()
+        # CPython's collector writes to every object it scans, turning shared pages into private
+        # copies; frozen objects are never scanned (the recipe in the `gc` docs for fork servers).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
@@ -127,6 +131,7 @@ def _become_kernel(request: dict[str, Any], ready_w: int, replies: TextIO) -> No
         # Its command line is the fork server's; at least `ps`/`top` name it for what it is.
         set_process_name("ipykernel")
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's reaper is not the kernel's
+        gc.enable()
         with contextlib.suppress(OSError):
             os.close(replies.fileno())
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -199,6 +204,7 @@ def serve(requests: BinaryIO, replies: TextIO) -> None:
 
 
 def main() -> int:
+    gc.disable()  # no collections here: freed holes in shared pages would be copied per kernel
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     die_with_parent()
