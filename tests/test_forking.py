@@ -13,7 +13,7 @@ import psutil
 import pytest
 from jupyter_core.utils import run_sync
 
-from jupyter_deploy.runs import zygote
+from jupyter_deploy.runs import worker, zygote
 from jupyter_deploy.runs.forking import (
     ForkedKernel,
     ForkingKernelManager,
@@ -258,3 +258,31 @@ def test_forked_kernel_adapter_reports_a_gone_process() -> None:
     assert adapter.wait(timeout=10) == -1
     assert adapter.poll() == -1
     adapter.kill()  # safe once gone
+
+
+def test_a_forked_kernel_that_dies_at_start_falls_back_to_an_ordinary_launch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[dict[str, Any]] = []
+    monkeypatch.setattr(worker, "send", events.append)
+    impostors: list[psutil.Popen] = []
+
+    def broken_fork(args: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernel:
+        # Something that is not a kernel and exits at once, as a kernel crashing in start-up.
+        impostors.append(psutil.Popen([sys.executable, "-c", "pass"]))
+        return ForkedKernel(impostors[-1].pid)
+
+    w = worker.Worker("python3")
+    assert w.forks is not None
+    monkeypatch.setattr(w.forks, "fork", broken_fork)
+    try:
+        w.start_kernel()
+        assert impostors, "the fork server was asked first"
+        assert w.forks is None, "this worker stops forking after a failure"
+        assert not isinstance(w.km.provisioner.process, ForkedKernel)
+        assert w._kernel_eval("", "1 + 1") == 2
+        assert events[-1]["type"] == "ready"
+    finally:
+        w.stop_kernel()
+        for p in impostors:
+            p.wait()

@@ -19,7 +19,16 @@ from jupyter_core.utils import run_sync
 
 from ..processes import die_with_parent
 from . import papermill_hooks
-from .forking import ForkingKernelManager, ForkServerClient, fork_enabled, notebook_imports
+from .forking import (
+    ForkedKernel,
+    ForkingKernelManager,
+    ForkServerClient,
+    fork_enabled,
+    notebook_imports,
+)
+
+LAUNCHED_READY_S = 60.0
+FORKED_READY_S = 20.0  # normally well under a second: it has nothing left to import
 
 _events: Any = None  # the original stdout, set up by main()
 
@@ -58,13 +67,31 @@ class Worker:
         self.forks = ForkServerClient() if fork_enabled() else None
 
     def start_kernel(self) -> None:
+        try:
+            self._start_kernel(self.forks)
+        except RuntimeError as exc:  # jupyter_client: the kernel died or never answered
+            if self.forks is None or not self._forked():
+                raise
+            # A forked kernel answers within a second or not at all; whatever went wrong, the
+            # ordinary launch is the known-good path, for this worker from now on.
+            print(f"forked kernel failed ({exc}); launching kernels the usual way", file=sys.stderr)
+            self.stop_kernel()
+            self.forks.close()
+            self.forks = None
+            self._start_kernel(None)
+        pid = self.km.provisioner.pid if self.km.provisioner else None
+        send({"type": "ready", "worker_pid": os.getpid(), "kernel_pid": pid})
+
+    def _forked(self) -> bool:
+        provisioner = getattr(self.km, "provisioner", None)
+        return isinstance(getattr(provisioner, "process", None), ForkedKernel)
+
+    def _start_kernel(self, forks: ForkServerClient | None) -> None:
         # Async manager on jupyter_core's shared loop: nbclient polls the kernel's liveness from
         # inside that loop, where a sync manager would block and a dead kernel would hang the run.
         self.km = ForkingKernelManager(kernel_name=self.kernel_name)
-        self.km.fork_server = self.forks
+        self.km.fork_server = forks
         run_sync(self._start)()
-        pid = self.km.provisioner.pid if self.km.provisioner else None
-        send({"type": "ready", "worker_pid": os.getpid(), "kernel_pid": pid})
 
     async def _start(self) -> None:
         await self.km.start_kernel()
@@ -73,7 +100,7 @@ class Worker:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.allow_stdin = False  # as nbclient's own client: input() fails, never hangs
-        await self.kc.wait_for_ready(timeout=60)
+        await self.kc.wait_for_ready(timeout=FORKED_READY_S if self._forked() else LAUNCHED_READY_S)
 
     def stop_kernel(self) -> None:
         if self.kc is not None:
