@@ -6,7 +6,8 @@ In one run, for a trivial two-cell notebook and for the example project's ``trai
 * ``execute_nb``     N ``papermill.execute_notebook`` calls in a loop in this (warm) process;
 * ``cells``          the notebook's code cells executed N times on ONE running kernel: the cells'
                      own execution time, the baseline the product's overhead is measured from;
-* ``product``        ``jupyter deploy sweep NOTEBOOK -p P 0,...,N-1 --concurrency C --json``.
+* ``product``        ``jupyter deploy sweep NOTEBOOK -p P 0,...,N-1 --concurrency C --json``;
+                     run again with the kernel fork server off (JUPYTER_DEPLOY_FORK_KERNELS=0).
 
 Goal (issue 3): product per-run overhead = sweep wall / N - cells per run
                 ≤ 25 % of the papermill CLI per-run time measured here.
@@ -123,7 +124,12 @@ class Completed:
     cpu_s: float  # CPU of the command's whole (reaped) process tree: its kernels included
 
 
-def run_cmd(cmd: Sequence[str], cwd: Path, timeout: float = PROCESS_TIMEOUT) -> Completed:
+def run_cmd(
+    cmd: Sequence[str],
+    cwd: Path,
+    timeout: float = PROCESS_TIMEOUT,
+    extra_env: dict[str, str] | None = None,
+) -> Completed:
     """Run a command in its own process group; time it; kill the whole group on timeout."""
     start = time.perf_counter()
     started_epoch = time.time()
@@ -131,7 +137,7 @@ def run_cmd(cmd: Sequence[str], cwd: Path, timeout: float = PROCESS_TIMEOUT) -> 
     with subprocess.Popen(
         list(cmd),
         cwd=cwd,
-        env=child_env(),
+        env={**child_env(), **(extra_env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -465,7 +471,9 @@ def verify_runs(case: Case, runs: list[dict[str, Any]], n: int, source: str) -> 
                 raise BenchError(f"{source}: run {r.get('id')} has {name}={r.get('parameters')}")
 
 
-def bench_product(case: Case, project: Path, n: int, concurrency: int) -> dict[str, Any]:
+def bench_product(
+    case: Case, project: Path, n: int, concurrency: int, fork: bool = True
+) -> dict[str, Any]:
     jupyter = str(BIN / "jupyter")
     cmd = [
         jupyter,
@@ -479,7 +487,10 @@ def bench_product(case: Case, project: Path, n: int, concurrency: int) -> dict[s
     for name, value in case.fixed.items():
         cmd += ["-p", name, str(value)]
     cmd += ["--concurrency", str(concurrency), "--json"]
-    done = run_cmd(cmd, cwd=project)
+    # fork=False: every kernel launched as papermill would, to measure what the fork server buys.
+    done = run_cmd(
+        cmd, cwd=project, extra_env={"JUPYTER_DEPLOY_FORK_KERNELS": "1" if fork else "0"}
+    )
     if done.returncode != 0:
         raise BenchError(
             f"`{' '.join(cmd[1:])}` exited {done.returncode}:\n{done.stderr[-3000:]}"
@@ -558,6 +569,10 @@ def analyse(result: dict[str, Any]) -> None:
         "execute_notebook": result["execute_notebook"]["mean_s"],
         "cells": cells,
     }
+    no_fork = result.get("product_no_fork")
+    if isinstance(no_fork, dict) and "per_run_s" in no_fork:
+        per_run["product_no_fork"] = no_fork["per_run_s"]
+        result["no_fork_overhead_over_papermill_cli"] = (no_fork["per_run_s"] - cells) / cli
     product = result.get("product")
     if isinstance(product, dict) and "per_run_s" in product:
         per_run["product"] = product["per_run_s"]
@@ -599,6 +614,13 @@ def print_table(key: str, result: dict[str, Any], n: int, concurrency: int) -> N
     else:
         reason = product.get("reason", "") if isinstance(product, dict) else ""
         print(f"{label:<36}{'pending':>10}{'—':>11}{'—':>17}{'—':>11}   ({reason})")
+    no_fork = result.get("product_no_fork")
+    if isinstance(no_fork, dict) and "per_run_s" in no_fork:
+        print(
+            f"{'  same, fork server off':<36}{no_fork['wall_s']:>10.2f}"
+            f"{no_fork['per_run_s']:>11.3f}"
+            f"{ratio['product_no_fork']:>16.3f}x{no_fork['cpu_per_run_s']:>11.3f}"
+        )
     cells = result["cells"]
     print(
         f"  cells detail: first run {cells['first_s']:.3f} s (cold imports), "
@@ -624,6 +646,11 @@ def print_table(key: str, result: dict[str, Any], n: int, concurrency: int) -> N
             f" papermill CLI ({result['per_run_s']['papermill_cli']:.3f} s);"
             f" goal ≤ {GOAL_RATIO:.0%} → {goal['verdict']}"
         )
+        if "no_fork_overhead_over_papermill_cli" in result:
+            print(
+                "  with the fork server off, overhead ="
+                f" {result['no_fork_overhead_over_papermill_cli']:.1%} of papermill CLI"
+            )
 
 
 def print_notes(notes: dict[str, Any]) -> None:
@@ -669,6 +696,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--peers-only", action="store_true", help="skip the product (measure papermill only)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--no-fork-row",
+        action="store_true",
+        help="skip the extra product sweep with the kernel fork server turned off",
+    )
     args = parser.parse_args(argv)
     if args.runs < 2 or args.concurrency < 1 or args.kernel_starts < 1:
         parser.error("--runs must be ≥ 2, --concurrency and --kernel-starts ≥ 1")
@@ -742,6 +774,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{case.key}: product sweep x{n} (concurrency {args.concurrency})",
                     partial(bench_product, case, product_project, n, args.concurrency),
                 )
+                if not args.no_fork_row:
+                    result["product_no_fork"] = timed_step(
+                        f"{case.key}: product sweep x{n}, fork server off",
+                        partial(bench_product, case, product_project, n, args.concurrency, False),
+                    )
             else:
                 result["product"] = {"status": "pending", "reason": why}
             analyse(result)
