@@ -126,6 +126,36 @@ describe('Run dialog', () => {
     });
   });
 
+  it('sends the limits set under Limits, and refuses a bad one inline', async () => {
+    const { server, result } = open(() => ({ status: 201, json: makeRun() }));
+    const node = await dialog();
+    const limits = node.querySelector('details.jp-DeployRunForm-limits')!;
+    expect(limits.querySelector('summary')!.textContent).toBe('Limits: none');
+
+    fireEvent.change(field(node, 'Time limit (s)'), {
+      target: { value: 'later' }
+    });
+    expect(node.textContent).toContain(
+      'Seconds above 0, or empty for no limit'
+    );
+    expect(limits.hasAttribute('open')).toBe(true);
+    expect(startButton(node).disabled).toBe(true);
+
+    fireEvent.change(field(node, 'Time limit (s)'), {
+      target: { value: '600' }
+    });
+    fireEvent.change(field(node, 'Cell timeout (s)'), {
+      target: { value: '30' }
+    });
+    expect(limits.querySelector('summary')!.textContent).toBe(
+      'Limits: cells 30 s, run 600 s'
+    );
+    fireEvent.click(startButton(node));
+    await expect(result).resolves.not.toBeNull();
+    const body = JSON.parse(await posts(server.requests)[0].clone().text());
+    expect(body).toMatchObject({ cell_timeout: 30, time_limit: 600 });
+  });
+
   it('shows a refusal of the server in the dialog and stays open', async () => {
     const message = "max_depth: expected an integer, got 'abc'";
     const { server } = open(() => ({

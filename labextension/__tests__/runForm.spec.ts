@@ -91,8 +91,29 @@ describe('checkRunForm', () => {
         test_size: 0.25,
         random_state: 0,
         criterion: 'gini'
-      }
+      },
+      limits: {}
     });
+  });
+
+  it('sends limits only when given, and refuses ones that are not seconds', () => {
+    const limited = checkRunForm(
+      parameters,
+      form({ cellTimeout: ' 30 ', timeLimit: '' })
+    );
+    expect(limited.request).toMatchObject({ limits: { cell_timeout: 30 } });
+    expect(limited.request?.limits).not.toHaveProperty('time_limit');
+
+    for (const bad of ['0', '-5', 'soon']) {
+      const check = checkRunForm(
+        parameters,
+        form({ mode: 'sweep', timeLimit: bad })
+      );
+      expect(check.limitErrors.timeLimit).toBe(
+        'Seconds above 0, or empty for no limit'
+      );
+      expect(check.request).toBeNull();
+    }
   });
 
   it('refuses a string where an integer is expected: no request', () => {
@@ -120,6 +141,7 @@ describe('checkRunForm', () => {
       kind: 'sweep',
       mode: 'grid',
       concurrency: 2,
+      limits: {},
       parameters: {
         n_estimators: [10, 20],
         max_depth: [2, 3],

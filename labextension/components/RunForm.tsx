@@ -1,7 +1,11 @@
 import React from 'react';
 
 import type { NotebookParameter } from '../api';
-import type { IRunFormCheck, IRunFormValues } from '../models/runForm';
+import type {
+  ILimitErrors,
+  IRunFormCheck,
+  IRunFormValues
+} from '../models/runForm';
 import type {
   IRunLauncherState,
   RunLauncherModel
@@ -149,6 +153,13 @@ function FormBody({
           </tbody>
         </table>
       )}
+      <LimitsFields
+        cellTimeout={form.cellTimeout}
+        timeLimit={form.timeLimit}
+        errors={check.limitErrors}
+        onCellTimeout={text => model.setCellTimeout(text)}
+        onTimeLimit={text => model.setTimeLimit(text)}
+      />
       {sweep && (
         <p className="jp-DeployRunForm-count" role="status">
           {check.request ? (
@@ -262,6 +273,94 @@ function ConcurrencyField({
         aria-invalid={error !== null}
         aria-describedby={error ? `${id}-error` : undefined}
         onChange={event => onChange(event.target.value)}
+      />
+      {error && (
+        <span id={`${id}-error`} className="jp-DeployRunForm-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+interface ILimitsFieldsProps {
+  cellTimeout: string;
+  timeLimit: string;
+  errors: ILimitErrors;
+  onCellTimeout: (text: string) => void;
+  onTimeLimit: (text: string) => void;
+}
+
+/** Per-cell timeout and whole-run time limit, folded away until wanted. */
+function LimitsFields(props: ILimitsFieldsProps): JSX.Element {
+  const invalid =
+    props.errors.cellTimeout !== null || props.errors.timeLimit !== null;
+  const fold = React.useRef<HTMLDetailsElement>(null);
+  React.useEffect(() => {
+    // Open while a limit is wrong, so the error cannot hide behind a closed
+    // fold; never close it for the user (they may still be typing).
+    if (invalid && fold.current) {
+      fold.current.open = true;
+    }
+  }, [invalid]);
+  return (
+    <details className="jp-DeployRunForm-limits" ref={fold}>
+      <summary>
+        Limits: <span>{limitsSummary(props.cellTimeout, props.timeLimit)}</span>
+      </summary>
+      <div className="jp-DeployRunForm-limitFields">
+        <LimitField
+          id="jp-DeployRunForm-cellTimeout"
+          label="Cell timeout (s)"
+          title="A cell running longer than this fails the run"
+          value={props.cellTimeout}
+          error={props.errors.cellTimeout}
+          onChange={props.onCellTimeout}
+        />
+        <LimitField
+          id="jp-DeployRunForm-timeLimit"
+          label="Time limit (s)"
+          title="A run taking longer than this, in all, is stopped and fails"
+          value={props.timeLimit}
+          error={props.errors.timeLimit}
+          onChange={props.onTimeLimit}
+        />
+      </div>
+    </details>
+  );
+}
+
+function limitsSummary(cellTimeout: string, timeLimit: string): string {
+  const parts = [
+    cellTimeout.trim() ? `cells ${cellTimeout.trim()} s` : '',
+    timeLimit.trim() ? `run ${timeLimit.trim()} s` : ''
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function LimitField(props: {
+  id: string;
+  label: string;
+  title: string;
+  value: string;
+  error: string | null;
+  onChange: (text: string) => void;
+}): JSX.Element {
+  const { id, error } = props;
+  return (
+    <div className="jp-DeployRunForm-limit">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        className={`jp-mod-styled jp-DeployRunForm-input${error ? ' jp-mod-invalid' : ''}`}
+        value={props.value}
+        placeholder="none"
+        title={props.title}
+        aria-invalid={error !== null}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={event => props.onChange(event.target.value)}
       />
       {error && (
         <span id={`${id}-error`} className="jp-DeployRunForm-error">

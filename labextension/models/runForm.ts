@@ -1,4 +1,9 @@
-import type { JSONValue, NotebookParameter, SweepMode } from '../api';
+import type {
+  JSONValue,
+  NotebookParameter,
+  RunLimits,
+  SweepMode
+} from '../api';
 import { formatValue, parseValue, parseValueList } from './parameterValues';
 import { countRuns, sweepParameters } from './sweepPlan';
 
@@ -12,17 +17,28 @@ export interface IRunFormValues {
   /** Text of each parameter's field, by name. */
   values: Record<string, string>;
   concurrency: string;
+  /** Seconds any one cell may take; empty: no limit. */
+  cellTimeout: string;
+  /** Seconds the whole run may take; empty: no limit. */
+  timeLimit: string;
 }
 
 /** What to send once the form is valid. */
 export type LaunchRequest =
-  | { kind: 'run'; parameters: Record<string, JSONValue> }
+  | { kind: 'run'; parameters: Record<string, JSONValue>; limits: RunLimits }
   | {
       kind: 'sweep';
       parameters: Record<string, JSONValue[]>;
       mode: SweepMode;
       concurrency: number;
+      limits: RunLimits;
     };
+
+/** Errors next to the limit fields. */
+export interface ILimitErrors {
+  cellTimeout: string | null;
+  timeLimit: string | null;
+}
 
 /** The form checked: errors to show next to fields, or the request. */
 export interface IRunFormCheck {
@@ -31,6 +47,7 @@ export interface IRunFormCheck {
   /** A sweep's values cannot be combined (zip lengths, too many runs). */
   planError: string | null;
   concurrencyError: string | null;
+  limitErrors: ILimitErrors;
   /** Runs that will start (0 when the form is invalid). */
   count: number;
   /** Null while anything is invalid: nothing may be sent. */
@@ -57,7 +74,9 @@ export function initialFormValues(
     mode: 'single',
     combine: 'grid',
     values,
-    concurrency: String(concurrency)
+    concurrency: String(concurrency),
+    cellTimeout: '',
+    timeLimit: ''
   };
 }
 
@@ -67,6 +86,17 @@ export function checkRunForm(
   form: IRunFormValues
 ): IRunFormCheck {
   const fieldErrors: Record<string, string> = {};
+  const cellTimeout = parseLimit(form.cellTimeout);
+  const timeLimit = parseLimit(form.timeLimit);
+  const limitErrors: ILimitErrors = {
+    cellTimeout: cellTimeout.error,
+    timeLimit: timeLimit.error
+  };
+  const limitsValid = cellTimeout.error === null && timeLimit.error === null;
+  const limits: RunLimits = {
+    ...(cellTimeout.value !== null ? { cell_timeout: cellTimeout.value } : {}),
+    ...(timeLimit.value !== null ? { time_limit: timeLimit.value } : {})
+  };
   if (form.mode === 'single') {
     const values: Record<string, JSONValue> = {};
     for (const { name, type } of parameters) {
@@ -77,13 +107,14 @@ export function checkRunForm(
         fieldErrors[name] = parsed.error;
       }
     }
-    const valid = Object.keys(fieldErrors).length === 0;
+    const valid = Object.keys(fieldErrors).length === 0 && limitsValid;
     return {
       fieldErrors,
       planError: null,
       concurrencyError: null,
+      limitErrors,
       count: valid ? 1 : 0,
-      request: valid ? { kind: 'run', parameters: values } : null
+      request: valid ? { kind: 'run', parameters: values, limits } : null
     };
   }
 
@@ -107,18 +138,21 @@ export function checkRunForm(
   const valid =
     Object.keys(fieldErrors).length === 0 &&
     plan.error === null &&
-    concurrency.error === null;
+    concurrency.error === null &&
+    limitsValid;
   return {
     fieldErrors,
     planError: plan.error,
     concurrencyError: concurrency.error,
+    limitErrors,
     count: valid ? plan.count : 0,
     request: valid
       ? {
           kind: 'sweep',
           parameters: sweepParameters(lists, form.combine, plan.count),
           mode: form.combine,
-          concurrency: concurrency.value
+          concurrency: concurrency.value,
+          limits
         }
       : null
   };
@@ -135,4 +169,21 @@ function parseConcurrency(
   return value >= 1
     ? { value, error: null }
     : { value: 0, error: 'Run at least 1 at a time' };
+}
+
+/** A limit in seconds: empty means none; otherwise a number above 0. */
+function parseLimit(
+  text: string
+): { value: number | null; error: null } | { value: null; error: string } {
+  if (text.trim() === '') {
+    return { value: null, error: null };
+  }
+  const parsed = parseValue(text, 'float');
+  if (!parsed.ok || (parsed.value as number) <= 0) {
+    return {
+      value: null,
+      error: 'Seconds above 0, or empty for no limit'
+    };
+  }
+  return { value: parsed.value as number, error: null };
 }

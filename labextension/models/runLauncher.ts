@@ -111,6 +111,14 @@ export class RunLauncherModel implements IDisposable {
     this._edit(form => ({ ...form, concurrency }));
   }
 
+  setCellTimeout(cellTimeout: string): void {
+    this._edit(form => ({ ...form, cellTimeout }));
+  }
+
+  setTimeLimit(timeLimit: string): void {
+    this._edit(form => ({ ...form, timeLimit }));
+  }
+
   /**
    * Start what the form describes. Nothing is sent while the form is
    * invalid. Returns null when nothing started (the reason is in state).
@@ -127,7 +135,8 @@ export class RunLauncherModel implements IDisposable {
       if (request.kind === 'run') {
         const run = await this._client.startRun({
           notebook,
-          parameters: request.parameters
+          parameters: request.parameters,
+          ...request.limits
         });
         launched = { project: run.project, runs: [run], sweep: null };
       } else {
@@ -135,7 +144,8 @@ export class RunLauncherModel implements IDisposable {
           notebook,
           parameters: request.parameters,
           mode: request.mode,
-          concurrency: request.concurrency
+          concurrency: request.concurrency,
+          ...request.limits
         });
         launched = {
           project: started.sweep.project,

@@ -245,4 +245,38 @@ test.describe('Runs', () => {
       rows.and(page.locator(`[data-run-id="${runId}"]`))
     ).toHaveCount(1);
   });
+
+  test('a time limit set under Limits stops a long run', async ({
+    page
+  }, testInfo) => {
+    test.setTimeout(SWEEP_TIMEOUT);
+    const dialog = await openRunDialog(page);
+    await dialog.getByRole('textbox', { name: 'n_estimators' }).fill('3000');
+    await dialog.getByText('Limits:').click();
+    const limit = dialog.getByRole('textbox', { name: 'Time limit (s)' });
+    await limit.fill('soon');
+    await expect(dialog).toContainText(
+      'Seconds above 0, or empty for no limit'
+    );
+    await expect(
+      dialog.getByRole('button', { name: 'Start run' })
+    ).toBeDisabled();
+    await limit.fill('2');
+    await expect(dialog.getByText('Limits:')).toHaveText('Limits: run 2 s');
+    await expect(limit).toBeVisible(); // the fold stays open while editing
+    await saveScreenshot(dialog, testInfo, 'run-dialog-limits.png');
+    await dialog.getByRole('button', { name: 'Start run' }).click();
+    await expect(dialog).toBeHidden();
+
+    const panel = page.locator('#jupyter-deploy-runs');
+    const row = panel
+      .getByRole('table', { name: 'Runs' })
+      .locator('tbody tr')
+      .first();
+    await expect(row).toContainText('n_estimators=3000');
+    await expect(row).toHaveAttribute('data-status', 'failed', {
+      timeout: 60_000
+    });
+    await expect(row).toContainText(/time limit/i);
+  });
 });
