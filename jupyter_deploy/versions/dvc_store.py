@@ -1,0 +1,155 @@
+"""DVC's content-addressed storage, written the way DVC 3 writes it (`files/md5/ab/cdef…`), so
+`dvc pull`, `dvc get` and `dvc checkout` read what versions store. Files are hashed and copied in
+one pass; nothing in the user's working tree is added, moved or replaced by a link."""
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import configobj  # type: ignore[import-untyped]  # DVC's own config reader
+
+from ..errors import ConfigError
+
+CHUNK = 4 * 1024 * 1024
+DEFAULT_REMOTE = "jupyter-deploy"
+DVC_GITIGNORE = b"/config.local\n/tmp\n/cache\n"
+DVCIGNORE = b"# Patterns DVC ignores (https://dvc.org/doc/user-guide/dvcignore)\n"
+
+
+@dataclass(frozen=True)
+class Stored:
+    md5: str
+    size: int
+
+
+def object_path(base: Path, md5: str) -> Path:
+    return base / "files" / "md5" / md5[:2] / md5[2:]
+
+
+def data_dir() -> Path:
+    """Where jupyter_deploy keeps per-user data outside any project."""
+    configured = os.environ.get("JUPYTER_DEPLOY_DATA_DIR")
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "jupyter-deploy"
+
+
+class DvcStore:
+    def __init__(self, git_root: Path) -> None:
+        self.root = git_root
+        self.dvc_dir = git_root / ".dvc"
+        self.cache = self.dvc_dir / "cache"
+
+    def ensure_initialized(self) -> dict[str, bytes]:
+        """Make the DVC repository exist locally (untracked, like `.jupyter_deploy/`); return the
+        files a version's tree needs so a clone of the version is a DVC repository too."""
+        self.dvc_dir.mkdir(exist_ok=True)
+        for path, content in (
+            (self.dvc_dir / ".gitignore", DVC_GITIGNORE),
+            (self.dvc_dir / "config", b""),
+            (self.root / ".dvcignore", DVCIGNORE),
+        ):
+            if not path.exists():
+                path.write_bytes(content)
+        return {
+            ".dvc/.gitignore": (self.dvc_dir / ".gitignore").read_bytes(),
+            ".dvcignore": (self.root / ".dvcignore").read_bytes(),
+        }
+
+    def remote(self, project_name: str) -> tuple[str, Path]:
+        """The remote versions are pushed to: the configured default remote (a local directory,
+        in this release), or a directory outside the project, which is then recorded in the
+        untracked `.dvc/config.local` so DVC in this working copy finds it too."""
+        config = self._config()
+        name = config.get("core", {}).get("remote")
+        if name:
+            url = str(config.get(f'remote "{name}"', {}).get("url", ""))
+            if "://" in url and not url.startswith("file://"):
+                raise ConfigError(
+                    f"DVC remote {name!r} ({url}) is not a local directory; this release pushes "
+                    "versions to local directories only"
+                )
+            path = Path(url.removeprefix("file://"))
+            return name, path if path.is_absolute() else (self.dvc_dir / path).resolve()
+        digest = hashlib.sha1(str(self.root).encode()).hexdigest()[:10]  # noqa: S324 - a name
+        path = data_dir() / "dvc-remote" / f"{project_name}-{digest}"
+        local = self.dvc_dir / "config.local"
+        local.write_bytes(self.config_with_remote(
+            local.read_bytes() if local.is_file() else None, DEFAULT_REMOTE, path
+        ) or b"")  # fmt: skip
+        return DEFAULT_REMOTE, path
+
+    @staticmethod
+    def config_with_remote(current: bytes | None, name: str, url: Path) -> bytes | None:
+        """`current` (a DVC config file's bytes) with `name` as its default remote, or None when
+        it already names a default remote."""
+        config = configobj.ConfigObj((current or b"").decode().splitlines())
+        if config.get("core", {}).get("remote"):
+            return None
+        config.setdefault("core", {})["remote"] = name
+        config[f'remote "{name}"'] = {"url": str(url)}
+        config.filename = None
+        return "\n".join(config.write()).encode() + b"\n"
+
+    def _config(self) -> dict[str, Any]:
+        """`.dvc/config` with `.dvc/config.local` over it, as DVC reads them."""
+        merged = configobj.ConfigObj(str(self.dvc_dir / "config"))
+        merged.merge(configobj.ConfigObj(str(self.dvc_dir / "config.local")))
+        return dict(merged)
+
+    def store(self, source: Path) -> Stored:
+        """Hash `source` and copy it into the cache in a single read."""
+        digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
+        size = 0
+        self.cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.cache, prefix=".tmp-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            md5 = digest.hexdigest()
+            target = object_path(self.cache, md5)
+            if target.exists():
+                tmp.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp.chmod(0o444)  # DVC keeps cache objects read-only
+                os.replace(tmp, target)
+            return Stored(md5, size)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+
+    def push(self, remote: Path, md5s: list[str]) -> None:
+        """Copy objects to a local remote (hard links when on the same file system)."""
+        for md5 in md5s:
+            target = object_path(remote, md5)
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".tmp-{md5}")
+            source = object_path(self.cache, md5)
+            try:
+                os.link(source, tmp)
+            except OSError:
+                shutil.copyfile(source, tmp)
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+            os.replace(tmp, target)
+
+
+def pointer(md5: str, size: int, name: str) -> bytes:
+    """The `.dvc` file DVC 3 writes for one output."""
+    return f"outs:\n- md5: {md5}\n  size: {size}\n  hash: md5\n  path: {name}\n".encode()

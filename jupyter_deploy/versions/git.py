@@ -1,0 +1,131 @@
+"""The git plumbing versions are made of. A version is a commit built from HEAD's tree plus the
+version's own files, written through a private index, and an annotated tag: the user's working
+tree, index and branches are never touched."""
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError, DeployError
+
+GIT_TIMEOUT_S = 120.0
+
+
+class GitError(DeployError):
+    """A git command failed; the message is git's own."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+
+class Git:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def containing(cls, path: Path) -> "Git":
+        """The repository `path` lives in."""
+        try:
+            top = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=path,
+                capture_output=True,
+                text=True,
+                timeout=GIT_TIMEOUT_S,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise ConfigError("git is not installed; versions are git commits") from exc
+        if top.returncode != 0:
+            raise ConfigError(
+                f"{path} is not in a git repository: versions are git commits and tags. "
+                "Run `git init` and commit the project first."
+            )
+        return cls(Path(top.stdout.strip()))
+
+    def run(
+        self,
+        *args: str,
+        input_bytes: bytes | None = None,
+        env: dict[str, str] | None = None,
+    ) -> bytes:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=self.root,
+            input=input_bytes,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_S,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}"
+            raise GitError(f"git {args[0]}: {message}")
+        return done.stdout
+
+    def text(self, *args: str) -> str:
+        return self.run(*args).decode().strip()
+
+    def head(self) -> str | None:
+        """HEAD's commit, or None in a repository without commits."""
+        try:
+            return self.text("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        except GitError:
+            return None
+
+    def show(self, rev: str, path: str) -> bytes | None:
+        """A file's bytes at a revision, or None if it has no such file."""
+        try:
+            return self.run("cat-file", "blob", f"{rev}:{path}")
+        except GitError:
+            return None
+
+    def tags(self, pattern: str) -> list[str]:
+        return self.text("tag", "--list", pattern).splitlines()
+
+    def tree_with(self, base: str | None, files: dict[str, bytes]) -> str:
+        """A tree: `base`'s tree with `files` (repository-relative paths) added or replaced."""
+        with tempfile.TemporaryDirectory(prefix="jd-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            if base:
+                self.run("read-tree", base, env=env)
+            entries = []
+            for path, data in sorted(files.items()):
+                blob = self.run("hash-object", "-w", "--stdin", input_bytes=data).decode().strip()
+                entries.append(f"100644 {blob}\t{path}")
+            if entries:
+                self.run(
+                    "update-index",
+                    "--add",
+                    "--index-info",
+                    input_bytes=("\n".join(entries) + "\n").encode(),
+                    env=env,
+                )
+            return self.run("write-tree", env=env).decode().strip()
+
+    def commit_tree(self, tree: str, parent: str | None, message: str, who: Identity) -> str:
+        args = ["commit-tree", tree, "-F", "-"]
+        if parent:
+            args[2:2] = ["-p", parent]
+        return (
+            self.run(*args, input_bytes=message.encode(), env=_identity_env(who)).decode().strip()
+        )
+
+    def tag(self, name: str, target: str, message: str, who: Identity) -> None:
+        """An annotated tag; fails if the name is taken (tags are never moved)."""
+        self.run("tag", "-a", name, target, "-F", "-", input_bytes=message.encode(),
+                 env=_identity_env(who))  # fmt: skip
+
+
+def _identity_env(who: Identity) -> dict[str, str]:
+    return {
+        "GIT_AUTHOR_NAME": who.name,
+        "GIT_AUTHOR_EMAIL": who.email,
+        "GIT_COMMITTER_NAME": who.name,
+        "GIT_COMMITTER_EMAIL": who.email,
+    }

@@ -1,0 +1,177 @@
+"""Promote a finished run to `<model>@v<N>`: its files into DVC's cache and remote first, then a
+git commit (HEAD's tree plus the version's files) and an annotated tag, which is the moment the
+version exists. Killed at any point before the tag, nothing is half-made: unreferenced cache
+objects and an untagged commit are harmless."""
+
+import contextlib
+import fcntl
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ..config import ProjectConfig, load_config
+from ..errors import Conflict, NotFound
+from ..runs.records import RunRecords, now
+from ..runs.workspace import workspace_dir
+from ..store import STATE_DIR, open_store
+from .dvc_store import DvcStore, pointer
+from .git import Git, Identity
+
+VERSION_FILE = "deploy-version.json"
+_in_process = threading.Lock()
+
+
+def tag_name(model: str, number: int) -> str:
+    return f"{model}@v{number}"
+
+
+class Versions:
+    def __init__(self, project_dir: Path) -> None:
+        self.project_dir = project_dir.resolve()
+        self.config: ProjectConfig = load_config(self.project_dir)
+        self.git = Git.containing(self.project_dir)
+        rel = self.project_dir.relative_to(self.git.root.resolve()).as_posix()
+        self.prefix = "" if rel == "." else rel
+        self.dvc = DvcStore(self.git.root)
+        self.records = RunRecords(open_store(self.project_dir))
+
+    @property
+    def model(self) -> str:
+        return self.config.model
+
+    def _path(self, rel: str) -> str:
+        """A project-relative path as a repository-relative one."""
+        return str(PurePosixPath(self.prefix, rel)) if self.prefix else rel
+
+    @contextlib.contextmanager
+    def _serialised(self) -> Iterator[None]:
+        # One writer at a time, across threads (the server) and processes (server and CLI).
+        lock_path = self.project_dir / STATE_DIR / "versions.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with _in_process, lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def numbers(self) -> list[int]:
+        pattern = re.compile(rf"^{re.escape(self.model)}@v(\d+)$")
+        found = (pattern.match(t) for t in self.git.tags(f"{self.model}@v*"))
+        return sorted(int(m.group(1)) for m in found if m)
+
+    def promote(self, run_id: str, who: Identity) -> dict[str, Any]:
+        run = self.records.get(run_id)
+        if run is None:
+            raise NotFound(f"no run {run_id!r} in this project")
+        if run["status"] != "succeeded":
+            raise Conflict(f"run {run_id} {run['status']}: only a succeeded run becomes a version")
+        ws = workspace_dir(self.project_dir, run_id)
+        missing = [a for a in self.config.artifacts if not (ws / a).is_file()]
+        if missing:
+            raise Conflict(f"run {run_id} did not produce {', '.join(missing)}")
+        with self._serialised():
+            return self._promote(run, ws, who)
+
+    def _promote(self, run: dict[str, Any], ws: Path, who: Identity) -> dict[str, Any]:
+        head = self.git.head()
+        if head is None:
+            raise Conflict("the repository has no commit yet: commit the project first")
+        number = (self.numbers() or [0])[-1] + 1
+        files: dict[str, bytes] = {}
+        for path, content in self.dvc.ensure_initialized().items():
+            if self.git.show(head, path) is None:
+                files[path] = content
+        remote_name, remote = self.dvc.remote(self.model)
+        # Clones read the remote from the version's own .dvc/config.
+        committed = self.dvc.config_with_remote(
+            self.git.show(head, ".dvc/config"), remote_name, remote
+        )
+        if committed is not None:
+            files[".dvc/config"] = committed
+
+        stored: list[dict[str, Any]] = []
+        md5s: list[str] = []
+        for artifact in self.config.artifacts:
+            item = self.dvc.store(ws / artifact)
+            md5s.append(item.md5)
+            stored.append({"path": artifact, "md5": item.md5, "size": item.size})
+            rel = PurePosixPath(artifact)
+            files[self._path(f"{artifact}.dvc")] = pointer(item.md5, item.size, rel.name)
+            ignore = self._path(str(rel.parent / ".gitignore"))
+            files[ignore] = _with_line(files.get(ignore) or self.git.show(head, ignore), rel.name)
+        metrics_path = ws / self.config.metrics
+        if metrics_path.is_file():
+            files[self._path(self.config.metrics)] = metrics_path.read_bytes()
+        files[self._path(run["notebook"])] = (ws / run["notebook"]).read_bytes()
+        files[self._path("dvc.yaml")] = self._dvc_yaml(head)
+
+        tag = tag_name(self.model, number)
+        meta = {
+            "model": self.model,
+            "version": f"v{number}",
+            "tag": tag,
+            "run_id": run["id"],
+            "sweep_id": run["sweep_id"],
+            "notebook": run["notebook"],
+            "parameters": run["parameters"],
+            "metrics": run["metrics"] or {},
+            "files": stored,
+            "environment": run["environment"],
+            "author": {"name": who.name, "email": who.email},
+            "created_at": now(),
+            "source_commit": head,
+        }
+        files[self._path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
+
+        # Data first: once the tag exists, every byte it names is in the cache and the remote.
+        self.dvc.push(remote, md5s)
+        tree = self.git.tree_with(head, files)
+        summary = f"{tag}: run {run['id']} of {run['notebook']}"
+        commit = self.git.commit_tree(tree, head, summary, who)
+        self.git.tag(tag, commit, f"{summary}\n\n{json.dumps(meta)}\n", who)
+        return {**meta, "commit": commit}
+
+    def _dvc_yaml(self, head: str) -> bytes:
+        """HEAD's dvc.yaml (if any) with the project's metrics file declared, so that
+        `dvc metrics diff` between versions finds it."""
+        existing = self.git.show(head, self._path("dvc.yaml"))
+        data = yaml.safe_load(existing) if existing else None
+        data = data if isinstance(data, dict) else {}
+        declared = data.get("metrics")
+        metrics: list[Any] = declared if isinstance(declared, list) else []
+        if self.config.metrics not in metrics:
+            data["metrics"] = [*metrics, self.config.metrics]
+        return yaml.safe_dump(data, sort_keys=False).encode()
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every version of the model, newest first, from the tags alone."""
+        out = self.git.run(
+            "for-each-ref",
+            "--sort=-creatordate",
+            "--format=%(refname:strip=2)%00%(objectname)%00%(contents)%1e",
+            f"refs/tags/{self.model}@v*",
+        ).decode()
+        versions = []
+        for record in filter(None, (r.strip("\n") for r in out.split("\x1e"))):
+            name, _, rest = record.partition("\x00")
+            _, _, message = rest.partition("\x00")
+            _, _, body = message.partition("\n\n")
+            with contextlib.suppress(ValueError):
+                meta = json.loads(body.strip().splitlines()[0]) if body.strip() else {}
+                if isinstance(meta, dict) and meta.get("tag") == name:
+                    versions.append(meta)
+        return sorted(versions, key=lambda v: int(str(v["version"])[1:]), reverse=True)
+
+
+def _with_line(existing: bytes | None, name: str) -> bytes:
+    text = (existing or b"").decode()
+    line = f"/{name}"
+    if line in text.splitlines():
+        return text.encode()
+    return (text.rstrip("\n") + "\n" + line + "\n").lstrip("\n").encode()

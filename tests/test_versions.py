@@ -1,0 +1,182 @@
+"""Versions against real git and DVC: promotion, the user's state left alone, interop."""
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from runs_fixtures import make_project
+
+from jupyter_deploy.errors import Conflict, NotFound
+from jupyter_deploy.runs import Limits, RunService
+from jupyter_deploy.versions import Identity, Versions
+
+DVC = str(Path(sys.executable).parent / "dvc")
+ME = Identity("Ada Tester", "ada@example.org")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def dvc(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([DVC, *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+async def _two_runs(project: Path) -> list[str]:
+    service = RunService(project, max_concurrency=2)
+    try:
+        _, runs = await service.start_sweep(
+            "write.ipynb", {"value": [1, 2]}, mode="grid", user="tester", limits=Limits()
+        )
+        await service.wait([r["id"] for r in runs])
+        done = [service.get(r["id"]) for r in runs]
+    finally:
+        await service.close()
+    assert [r["status"] for r in done] == ["succeeded", "succeeded"]
+    return [r["id"] for r in sorted(done, key=lambda r: r["parameters"]["value"])]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A committed git project with two succeeded runs (value 1, value 2)."""
+    project = make_project(tmp_path_factory.mktemp("tpl") / "proj")
+    (project / ".gitignore").write_text("/.jupyter_deploy/\n/deploy-runs/\n")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", ".")
+    git(project, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qm", "project")
+    return project, asyncio.run(_two_runs(project))
+
+
+@pytest.fixture
+def project(
+    template: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, list[str]]:
+    monkeypatch.setenv("JUPYTER_DEPLOY_DATA_DIR", str(tmp_path / "data"))
+    copy = tmp_path / "proj"
+    shutil.copytree(template[0], copy, symlinks=True)
+    return copy, template[1]
+
+
+def user_state(project: Path) -> dict[str, str]:
+    return {
+        "status": git(project, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
+        "staged": git(project, "diff", "--cached"),
+        "unstaged": git(project, "diff"),
+        "head": git(project, "rev-parse", "HEAD"),
+    }
+
+
+def test_a_version_is_a_tagged_commit_and_the_users_changes_stay_theirs(
+    project: tuple[Path, list[str]],
+) -> None:
+    root, (run1, _) = project
+    (root / "data.txt").write_text("edited, not staged\n")
+    (root / "notes.md").write_text("staged\n")
+    git(root, "add", "notes.md")
+    (root / "scratch.py").write_text("untracked\n")
+    before = user_state(root)
+
+    version = Versions(root).promote(run1, ME)
+
+    # .dvc/ appears (untracked, as DVC's own files do); nothing else in the user's state moves.
+    after = user_state(root)
+    assert after["staged"] == before["staged"]
+    assert after["unstaged"] == before["unstaged"]
+    assert after["head"] == before["head"]
+    new_lines = set(after["status"].splitlines()) - set(before["status"].splitlines())
+    assert new_lines <= {"? .dvc/.gitignore", "? .dvc/config", "? .dvc/config.local",
+                         "? .dvcignore"}  # fmt: skip
+
+    assert version["tag"] == "edge-cases@v1"
+    assert git(root, "tag", "--list").split() == ["edge-cases@v1"]
+    assert git(root, "cat-file", "-t", "edge-cases@v1").strip() == "tag"
+    assert git(root, "rev-parse", "edge-cases@v1^{commit}^").strip() == before["head"].strip()
+    tree = git(root, "ls-tree", "-r", "--name-only", "edge-cases@v1").split()
+    for path in ("out/result.txt.dvc", "out/.gitignore", "metrics.json", "write.ipynb",
+                 "dvc.yaml", "deploy-version.json", ".dvc/config"):  # fmt: skip
+        assert path in tree
+    assert "notes.md" not in tree
+    assert "scratch.py" not in tree
+    assert git(root, "show", "edge-cases@v1:data.txt") == "input data\n"
+    meta = json.loads(git(root, "show", "edge-cases@v1:deploy-version.json"))
+    assert meta["run_id"] == run1
+    assert meta["parameters"] == {"value": 1}
+    assert meta["author"] == {"name": "Ada Tester", "email": "ada@example.org"}
+    assert git(root, "log", "-1", "--format=%an <%ae>", "edge-cases@v1").strip() == (
+        "Ada Tester <ada@example.org>"
+    )
+
+
+def test_a_fresh_clone_reads_versions_with_git_and_dvc_alone(
+    project: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    root, (run1, run2) = project
+    versions = Versions(root)
+    versions.promote(run1, ME)
+    versions.promote(run2, ME)
+    assert [v["version"] for v in versions.listing()] == ["v2", "v1"]
+    expected = {
+        "edge-cases@v1": (root / "deploy-runs" / run1 / "out/result.txt").read_bytes(),
+        "edge-cases@v2": (root / "deploy-runs" / run2 / "out/result.txt").read_bytes(),
+    }
+    assert expected["edge-cases@v1"] == b"1"
+
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(root), str(clone))
+    assert git(clone, "tag", "--list").split() == ["edge-cases@v1", "edge-cases@v2"]
+
+    got = dvc(clone, "get", ".", "out/result.txt", "--rev", "edge-cases@v2", "-o", "v2.txt")
+    assert got.returncode == 0, got.stderr
+    assert (clone / "v2.txt").read_bytes() == expected["edge-cases@v2"]
+
+    git(clone, "checkout", "-q", "edge-cases@v1")
+    pulled = dvc(clone, "pull")
+    assert pulled.returncode == 0, pulled.stderr
+    assert (clone / "out/result.txt").read_bytes() == expected["edge-cases@v1"]
+
+    diff = dvc(clone, "metrics", "diff", "edge-cases@v1", "edge-cases@v2", "--json")
+    assert diff.returncode == 0, diff.stderr
+    change = json.loads(diff.stdout)["metrics.json"]["value"]
+    assert (change["old"], change["new"]) == (1, 2)
+
+
+def test_runs_that_cannot_become_versions_are_refused(project: tuple[Path, list[str]]) -> None:
+    root, _ = project
+    versions = Versions(root)
+    with pytest.raises(NotFound, match="no run 'r-0000000000'"):
+        versions.promote("r-0000000000", ME)
+    run = versions.records.find()[0]
+    versions.records.update(run["id"], status="failed")
+    with pytest.raises(Conflict, match="only a succeeded run becomes a version"):
+        versions.promote(run["id"], ME)
+    assert git(root, "tag", "--list") == ""
+
+
+def test_promotions_at_once_are_serialised_into_distinct_versions(
+    project: tuple[Path, list[str]],
+) -> None:
+    root, (run1, run2) = project
+    errors: list[BaseException] = []
+
+    def promote(run_id: str) -> None:
+        try:
+            Versions(root).promote(run_id, ME)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=promote, args=(r,)) for r in [run1, run2] * 5]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(git(root, "tag", "--list").split()) == sorted(
+        f"edge-cases@v{n}" for n in range(1, 11)
+    )
