@@ -9,11 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import JUPYTER, deploy
 from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Conflict, NotFound
 from jupyter_deploy.runs import Limits, RunService
 from jupyter_deploy.versions import Identity, Versions
+from jupyter_deploy.versions.dvc_store import object_path
 
 DVC = str(Path(sys.executable).parent / "dvc")
 ME = Identity("Ada Tester", "ada@example.org")
@@ -180,3 +182,78 @@ def test_promotions_at_once_are_serialised_into_distinct_versions(
     assert sorted(git(root, "tag", "--list").split()) == sorted(
         f"edge-cases@v{n}" for n in range(1, 11)
     )
+
+
+def test_command_line_creates_lists_and_shows_versions(project: tuple[Path, list[str]]) -> None:
+    root, (run1, run2) = project
+    git(root, "config", "user.name", "Grace CLI")
+    git(root, "config", "user.email", "grace@example.org")
+
+    created = deploy("version", "create", run1, cwd=root)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith(f"edge-cases@v1: run {run1}, commit ")
+    second = deploy("version", "create", run2, "--json", cwd=root)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["tag"] == "edge-cases@v2"
+
+    listing = deploy("versions", "--json", cwd=root)
+    versions = json.loads(listing.stdout)["versions"]
+    assert [v["tag"] for v in versions] == ["edge-cases@v2", "edge-cases@v1"]
+    assert versions[1]["author"] == {"name": "Grace CLI", "email": "grace@example.org"}
+    assert versions[0]["metrics"]["value"] == 2
+    table = deploy("versions", cwd=root).stdout
+    assert "edge-cases@v2" in table
+    assert "value=2" in table
+
+    shown = deploy("version", "show", "edge-cases@v1", cwd=root)
+    assert json.loads(shown.stdout)["run_id"] == run1
+    for bad, message in [
+        ("edge-cases@v9", "no version edge-cases@v9"),
+        ("other@v1", "expected edge-cases@v<N>"),
+        ("edge-cases@latest", "expected edge-cases@v<N>"),
+    ]:
+        refused = deploy("version", "show", bad, cwd=root)
+        assert refused.returncode == 2
+        assert message in refused.stderr
+        assert "Traceback" not in refused.stderr
+
+    missing = deploy("version", "create", "r-0000000000", cwd=root)
+    assert missing.returncode == 2
+    assert "no run 'r-0000000000'" in missing.stderr
+
+
+def test_a_project_outside_git_gets_a_clear_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "loose")
+    refused = deploy("versions", cwd=project)
+    assert refused.returncode == 2  # a configuration problem, as jupyter-deploy.yaml errors are
+    assert "not in a git repository" in refused.stderr
+    assert "git init" in refused.stderr
+
+
+def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
+    project: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    root, (run1, _) = project
+    remote = next((tmp_path / "data" / "dvc-remote").glob("*"), None)
+    for delay in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5):
+        proc = subprocess.Popen(
+            [JUPYTER, "deploy", "version", "create", run1],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        proc.wait()
+        remote = next((tmp_path / "data" / "dvc-remote").glob("*"), remote)
+        for version in Versions(root).listing():
+            for item in version["files"]:
+                md5 = item["md5"]
+                assert object_path(root / ".dvc" / "cache", md5).is_file(), version["tag"]
+                assert remote is not None
+                assert object_path(remote, md5).is_file(), version["tag"]
+    # The lock dies with its holder: the next promotion goes through.
+    after = deploy("version", "create", run1, cwd=root)
+    assert after.returncode == 0, after.stderr

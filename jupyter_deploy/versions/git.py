@@ -2,7 +2,9 @@
 version's own files, written through a private index, and an annotated tag: the user's working
 tree, index and branches are never touched."""
 
+import getpass
 import os
+import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -129,3 +131,18 @@ def _identity_env(who: Identity) -> dict[str, str]:
         "GIT_COMMITTER_NAME": who.name,
         "GIT_COMMITTER_EMAIL": who.email,
     }
+
+
+def local_identity(git: Git) -> Identity:
+    """Who is running the command line: git's configured identity, else the OS user."""
+
+    def setting(key: str) -> str:
+        try:
+            return git.text("config", "--get", key)
+        except GitError:
+            return ""
+
+    user = getpass.getuser()
+    return Identity(
+        setting("user.name") or user, setting("user.email") or f"{user}@{socket.gethostname()}"
+    )

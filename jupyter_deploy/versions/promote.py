@@ -149,6 +149,16 @@ class Versions:
             data["metrics"] = [*metrics, self.config.metrics]
         return yaml.safe_dump(data, sort_keys=False).encode()
 
+    def show(self, reference: str) -> dict[str, Any]:
+        """One version by `MODEL@vN` or `vN`."""
+        model, _, version = reference.rpartition("@")
+        if (model and model != self.model) or _version_number(version) is None:
+            raise NotFound(f"no version {reference!r}: expected {self.model}@v<N>")
+        for found in self.listing():
+            if found["version"] == version:
+                return found
+        raise NotFound(f"no version {self.model}@{version} (see `jupyter deploy versions`)")
+
     def listing(self) -> list[dict[str, Any]]:
         """Every version of the model, newest first, from the tags alone."""
         out = self.git.run(
@@ -167,6 +177,11 @@ class Versions:
                 if isinstance(meta, dict) and meta.get("tag") == name:
                     versions.append(meta)
         return sorted(versions, key=lambda v: int(str(v["version"])[1:]), reverse=True)
+
+
+def _version_number(name: str) -> int | None:
+    match = re.fullmatch(r"v(\d+)", name)
+    return int(match.group(1)) if match else None
 
 
 def _with_line(existing: bytes | None, name: str) -> bytes:

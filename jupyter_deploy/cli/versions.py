@@ -1,0 +1,88 @@
+"""`jupyter deploy versions` and `jupyter deploy version create|show`."""
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..config import CONFIG_FILE_NAME, find_project
+from ..errors import InvalidInput
+from ..versions import Versions
+from ..versions.git import local_identity
+from .doctor import existing_dir
+
+
+def _versions(args: argparse.Namespace) -> Versions:
+    project = find_project(args.project)
+    if project is None:
+        raise InvalidInput(f"no {CONFIG_FILE_NAME} in {args.project} or the folders above it")
+    return Versions(project)
+
+
+def _metrics_text(metrics: dict[str, Any], limit: int = 3) -> str:
+    shown = list(metrics.items())[:limit]
+    return " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown)
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    versions = _versions(args)
+    version = versions.promote(args.run_id, local_identity(versions.git))
+    if args.json:
+        print(json.dumps(version, indent=2))
+    else:
+        size = sum(f["size"] for f in version["files"])
+        print(
+            f"{version['tag']}: run {version['run_id']}, commit {version['commit'][:10]},"
+            f" {len(version['files'])} file(s) ({size} bytes) in DVC's cache and remote"
+        )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    listing = _versions(args).listing()
+    if args.json:
+        print(json.dumps({"versions": listing}, indent=2))
+        return 0
+    if not listing:
+        print("no versions yet: promote a run with `jupyter deploy version create RUN_ID`")
+        return 0
+    print(f"{'VERSION':<24} {'CREATED':<20} {'AUTHOR':<20} {'RUN':<14} METRICS")
+    for v in listing:
+        print(
+            f"{v['tag']:<24} {v['created_at'][:19]:<20} {v['author']['name'][:20]:<20}"
+            f" {v['run_id']:<14} {_metrics_text(v['metrics'])}"
+        )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    version = _versions(args).show(args.version)
+    print(json.dumps(version, indent=2))
+    return 0
+
+
+def _project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project", type=existing_dir, default=Path.cwd(), help="project folder (default: here)"
+    )
+
+
+def register(commands: Any) -> None:
+    listing = commands.add_parser("versions", help="list the model's versions, newest first")
+    _project_option(listing)
+    listing.add_argument("--json", action="store_true", help="print the versions as JSON")
+    listing.set_defaults(func=cmd_list)
+
+    version = commands.add_parser("version", help="create or show one version")
+    actions = version.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser(
+        "create", help="promote a succeeded run to the next version (git tag + DVC data)"
+    )
+    create.add_argument("run_id")
+    _project_option(create)
+    create.add_argument("--json", action="store_true", help="print the version as JSON")
+    create.set_defaults(func=cmd_create)
+    show = actions.add_parser("show", help="print one version (MODEL@vN) as JSON")
+    show.add_argument("version", metavar="MODEL@vN")
+    _project_option(show)
+    show.set_defaults(func=cmd_show)
