@@ -27,6 +27,14 @@ ALL_ROUTES = [
         "write",
     ),
     ("POST", "jupyter-deploy/runs/r-0123456789/rerun?project=iris", "jupyter_deploy:runs", "write"),
+    ("GET", "jupyter-deploy/versions?project=iris", "jupyter_deploy:versions", "read"),
+    ("POST", "jupyter-deploy/versions", "jupyter_deploy:versions", "write"),
+    (
+        "GET",
+        "jupyter-deploy/versions/iris-classifier@v1?project=iris",
+        "jupyter_deploy:versions",
+        "read",
+    ),
     ("GET", "jupyter-deploy/no-such-thing", "jupyter_deploy:meta", "read"),
 ]
 

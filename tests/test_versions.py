@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import JUPYTER, deploy
@@ -257,3 +258,51 @@ def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
     # The lock dies with its holder: the next promotion goes through.
     after = deploy("version", "create", run1, cwd=root)
     assert after.returncode == 0, after.stderr
+
+
+async def call(jp_fetch: Any, *parts: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+    if body is not None:
+        kwargs.update(method="POST", body=body if isinstance(body, str) else json.dumps(body))
+    response = await jp_fetch(*parts, raise_error=False, **kwargs)
+    text = response.body.decode()
+    assert "Traceback" not in text
+    return response.code, json.loads(text) if text else None
+
+
+async def test_versions_through_the_rest_api(
+    jp_fetch: Any,
+    jp_root_dir: Path,
+    template: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JUPYTER_DEPLOY_DATA_DIR", str(jp_root_dir.parent / "data"))
+    shutil.copytree(template[0], jp_root_dir / "proj", symlinks=True)
+    run1, run2 = template[1]
+    q = {"params": {"project": "proj"}}
+
+    code, body = await call(jp_fetch, "jupyter-deploy", "versions", **q)
+    assert (code, body["model"], body["versions"]) == (200, "edge-cases", [])
+    code, created = await call(
+        jp_fetch, "jupyter-deploy", "versions", body={"project": "proj", "run_id": run2}
+    )
+    assert code == 201, created
+    assert created["tag"] == "edge-cases@v1"
+    assert created["author"]["name"]  # the Jupyter user, whoever the test server signs in
+    code, body = await call(jp_fetch, "jupyter-deploy", "versions", **q)
+    assert [v["run_id"] for v in body["versions"]] == [run2]
+    code, one = await call(jp_fetch, "jupyter-deploy", "versions", "edge-cases@v1", **q)
+    assert (code, one["metrics"]["value"]) == (200, 2)
+
+    refusals = [
+        ({"project": "proj"}, 400, "run_id"),
+        ({"project": "proj", "run_id": "r-0000000000"}, 404, "no run"),
+        ({"project": "../outside", "run_id": run1}, 403, ""),
+        ({"project": "proj", "run_id": run1, "extra": 1}, 400, "extra"),
+    ]
+    for payload, status, words in refusals:
+        code, body = await call(jp_fetch, "jupyter-deploy", "versions", body=payload)
+        assert code == status, (payload, body)
+        assert words in body["error"]["message"]
+    code, body = await call(jp_fetch, "jupyter-deploy", "versions", "edge-cases@v7", **q)
+    assert code == 404
+    assert "no version edge-cases@v7" in body["error"]["message"]

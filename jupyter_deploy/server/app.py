@@ -9,6 +9,7 @@ from .._version import __version__
 from .handlers import UnknownRouteHandler, handlers
 from .run_handlers import run_handlers
 from .services import RUN_EVENT_SCHEMA, SCHEMA_FILE, RunServices
+from .version_handlers import version_handlers
 
 
 class DeployApp(ExtensionApp):
@@ -32,7 +33,7 @@ class DeployApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes each route with the server's base_url.
-        self.handlers.extend([*handlers(), *run_handlers()])
+        self.handlers.extend([*handlers(), *run_handlers(), *version_handlers()])
         self.handlers.append((r"/jupyter-deploy/(.*)", UnknownRouteHandler))  # must stay last
 
     async def stop_extension(self) -> None:

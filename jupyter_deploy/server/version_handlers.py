@@ -1,0 +1,74 @@
+"""REST handlers for versions (resource `jupyter_deploy:versions`). git and DVC work runs in a
+thread; the core serialises writers across threads and processes."""
+
+import asyncio
+import socket
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..errors import InvalidInput
+from ..versions import Identity, Versions
+from .handlers import BaseHandler
+from .services import RunServices
+
+
+class VersionsBase(BaseHandler):
+    auth_resource = "jupyter_deploy:versions"
+
+    def project_arg(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise InvalidInput("project: expected the project folder relative to the Jupyter root")
+        return value
+
+    async def versions(self, project: str) -> Versions:
+        services: RunServices = self.settings["jupyter_deploy_runs"]
+        return await asyncio.to_thread(Versions, services.project_dir(project))
+
+    @property
+    def identity(self) -> Identity:
+        user = self.current_user
+        username = str(getattr(user, "username", None) or "anonymous")
+        name = getattr(user, "display_name", None) or getattr(user, "name", None) or username
+        # Jupyter identities carry no e-mail; git needs one, so name the user and the server.
+        return Identity(str(name), f"{username}@{socket.gethostname()}")
+
+
+class VersionsHandler(VersionsBase):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        project = self.project_arg(self.get_query_argument("project", None))
+        versions = await self.versions(project)
+        listing = await asyncio.to_thread(versions.listing)
+        self.write_json({"project": project, "model": versions.model, "versions": listing})
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body({"project", "run_id"})
+        run_id = body.get("run_id")
+        if not isinstance(run_id, str) or not run_id:
+            raise InvalidInput("run_id: expected the id of a succeeded run")
+        versions = await self.versions(self.project_arg(body.get("project")))
+        version = await asyncio.to_thread(versions.promote, run_id, self.identity)
+        self.write_json(version, status=201)
+
+
+class VersionHandler(VersionsBase):
+    @web.authenticated
+    @authorized
+    async def get(self, reference: str) -> None:
+        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
+        self.write_json(await asyncio.to_thread(versions.show, reference))
+
+
+def version_handlers() -> list[tuple[str, type[BaseHandler]]]:
+    return [
+        (r"/jupyter-deploy/versions", VersionsHandler),
+        (r"/jupyter-deploy/versions/([A-Za-z0-9._-]+(?:@|%40)v[0-9]+)", VersionHandler),
+    ]
+
+
+__all__ = ["version_handlers"]
