@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -66,3 +67,13 @@ def deploy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
         timeout=180,
         check=False,
     )
+
+
+async def call(jp_fetch: Any, *parts: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+    """A REST call through the test server: (status, decoded JSON); never a traceback."""
+    if body is not None:
+        kwargs.update(method="POST", body=body if isinstance(body, str) else json.dumps(body))
+    response = await jp_fetch(*parts, raise_error=False, **kwargs)
+    text = response.body.decode()
+    assert "Traceback" not in text
+    return response.code, json.loads(text) if text else None

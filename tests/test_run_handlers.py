@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import call
 from runs_fixtures import make_project
 
 RUN_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
@@ -14,15 +15,6 @@ RUN_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
 @pytest.fixture
 def project(jp_root_dir: Path) -> Path:
     return make_project(jp_root_dir / "proj")
-
-
-async def call(jp_fetch: Any, *parts: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-    if body is not None:
-        kwargs.update(method="POST", body=body if isinstance(body, str) else json.dumps(body))
-    response = await jp_fetch(*parts, raise_error=False, **kwargs)
-    text = response.body.decode()
-    assert "Traceback" not in text
-    return response.code, json.loads(text) if text else None
 
 
 async def wait_done(jp_fetch: Any, run_ids: list[str]) -> list[dict]:

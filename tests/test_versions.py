@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import JUPYTER, deploy
+from conftest import JUPYTER, call, deploy
 from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Conflict, NotFound
@@ -258,15 +258,6 @@ def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
     # The lock dies with its holder: the next promotion goes through.
     after = deploy("version", "create", run1, cwd=root)
     assert after.returncode == 0, after.stderr
-
-
-async def call(jp_fetch: Any, *parts: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-    if body is not None:
-        kwargs.update(method="POST", body=body if isinstance(body, str) else json.dumps(body))
-    response = await jp_fetch(*parts, raise_error=False, **kwargs)
-    text = response.body.decode()
-    assert "Traceback" not in text
-    return response.code, json.loads(text) if text else None
 
 
 async def test_versions_through_the_rest_api(
