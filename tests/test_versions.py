@@ -15,7 +15,7 @@ from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Conflict, NotFound
 from jupyter_deploy.runs import Limits, RunService
-from jupyter_deploy.versions import Identity, Versions
+from jupyter_deploy.versions import Identity, Versions, dvc_store
 from jupyter_deploy.versions.dvc_store import object_path
 
 DVC = str(Path(sys.executable).parent / "dvc")
@@ -297,3 +297,25 @@ async def test_versions_through_the_rest_api(
     code, body = await call(jp_fetch, "jupyter-deploy", "versions", "edge-cases@v7", **q)
     assert code == 404
     assert "no version edge-cases@v7" in body["error"]["message"]
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
+    project: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, (run1, _) = project
+    versions = Versions(root)
+    first = versions.promote(run1, ME)
+
+    def no_copy(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was read and copied again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(dvc_store.tempfile, "mkstemp", no_copy)
+        second = versions.promote(run1, ME)
+    assert second["files"] == first["files"]
+
+    artifact = root / "deploy-runs" / run1 / "out/result.txt"
+    artifact.write_text("changed")
+    third = versions.promote(run1, ME)
+    assert third["files"][0]["md5"] != first["files"][0]["md5"]
+    assert third["files"][0]["size"] == len("changed")

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection
 
-from .schema import meta, runs, sweeps
+from .schema import file_hashes, meta, runs, sweeps
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,14 @@ def _v2_runs(conn: Connection) -> None:
     runs.create(conn)
 
 
+def _v3_file_hashes(conn: Connection) -> None:
+    file_hashes.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "project metadata table", _v1_meta),
     Migration(2, "runs and sweeps", _v2_runs),
+    Migration(3, "content hashes of stored files", _v3_file_hashes),
 )
 
 

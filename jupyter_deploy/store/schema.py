@@ -74,3 +74,15 @@ runs = Table(
     Column("worker_pid", Integer),
     Column("worker_started", Float),
 )
+
+# Content hashes of files already stored, by the file's identity and stat: a file whose
+# (device, inode, size, mtime) is unchanged is not read again (what DVC's state database does).
+file_hashes = Table(
+    "file_hashes",
+    metadata,
+    Column("device", Integer, primary_key=True),
+    Column("inode", Integer, primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("mtime_ns", Integer, nullable=False),
+    Column("md5", String(32), nullable=False),
+)

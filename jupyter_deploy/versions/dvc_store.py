@@ -14,6 +14,7 @@ from typing import Any
 import configobj  # type: ignore[import-untyped]  # DVC's own config reader
 
 from ..errors import ConfigError
+from .hash_cache import HashCache
 
 CHUNK = 4 * 1024 * 1024
 DEFAULT_REMOTE = "jupyter-deploy"
@@ -103,8 +104,14 @@ class DvcStore:
         merged.merge(configobj.ConfigObj(str(self.dvc_dir / "config.local")))
         return dict(merged)
 
-    def store(self, source: Path) -> Stored:
-        """Hash `source` and copy it into the cache in a single read."""
+    def store(self, source: Path, known: HashCache | None = None) -> Stored:
+        """Hash `source` and copy it into the cache in a single read; a file `known` has hashed
+        before, unchanged since and already in the cache, is not read at all."""
+        stat = source.stat()
+        if known is not None:
+            md5 = known.get(stat)
+            if md5 is not None and object_path(self.cache, md5).is_file():
+                return Stored(md5, stat.st_size)
         digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
         size = 0
         self.cache.mkdir(parents=True, exist_ok=True)
@@ -126,11 +133,13 @@ class DvcStore:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp.chmod(0o444)  # DVC keeps cache objects read-only
                 os.replace(tmp, target)
-            return Stored(md5, size)
         except BaseException:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
+        if known is not None and source.stat().st_mtime_ns == stat.st_mtime_ns:
+            known.put(stat, md5)  # only if nothing wrote to the file while it was read
+        return Stored(md5, size)
 
     def push(self, remote: Path, md5s: list[str]) -> None:
         """Copy objects to a local remote (hard links when on the same file system)."""

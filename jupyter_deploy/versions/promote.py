@@ -21,6 +21,7 @@ from ..runs.workspace import workspace_dir
 from ..store import STATE_DIR, open_store
 from .dvc_store import DvcStore, pointer
 from .git import Git, Identity
+from .hash_cache import HashCache
 
 VERSION_FILE = "deploy-version.json"
 _in_process = threading.Lock()
@@ -38,7 +39,9 @@ class Versions:
         rel = self.project_dir.relative_to(self.git.root.resolve()).as_posix()
         self.prefix = "" if rel == "." else rel
         self.dvc = DvcStore(self.git.root)
-        self.records = RunRecords(open_store(self.project_dir))
+        store = open_store(self.project_dir)
+        self.records = RunRecords(store)
+        self.hashes = HashCache(store)
 
     @property
     def model(self) -> str:
@@ -98,7 +101,7 @@ class Versions:
         stored: list[dict[str, Any]] = []
         md5s: list[str] = []
         for artifact in self.config.artifacts:
-            item = self.dvc.store(ws / artifact)
+            item = self.dvc.store(ws / artifact, self.hashes)
             md5s.append(item.md5)
             stored.append({"path": artifact, "md5": item.md5, "size": item.size})
             rel = PurePosixPath(artifact)
