@@ -319,3 +319,56 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
     third = versions.promote(run1, ME)
     assert third["files"][0]["md5"] != first["files"][0]["md5"]
     assert third["files"][0]["size"] == len("changed")
+
+
+def test_stages_are_gto_stage_tags_and_keep_their_history(
+    project: tuple[Path, list[str]],
+) -> None:
+    root, (run1, run2) = project
+    git(root, "config", "user.name", "Ops Person")
+    git(root, "config", "user.email", "ops@example.org")
+    versions = Versions(root)
+    versions.promote(run1, ME)
+    versions.promote(run2, ME)
+
+    for reference, stage in [
+        ("edge-cases@v1", "production"),
+        ("edge-cases@v2", "staging"),
+        ("edge-cases@v2", "production"),
+    ]:
+        done = deploy("stage", "set", reference, stage, cwd=root)
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("production: edge-cases@v2 (tag edge-cases#production#2)")
+
+    tags = git(root, "tag", "--list", "edge-cases#*").split()
+    assert sorted(tags) == [
+        "edge-cases#production#1",
+        "edge-cases#production#2",
+        "edge-cases#staging#1",
+    ]
+    for tag, version in [("edge-cases#production#1", "v1"), ("edge-cases#production#2", "v2")]:
+        assert git(root, "cat-file", "-t", tag).strip() == "tag"
+        assert git(root, "rev-parse", f"{tag}^{{commit}}") == git(
+            root, "rev-parse", f"edge-cases@{version}^{{commit}}"
+        )
+
+    listing = json.loads(deploy("versions", "--json", cwd=root).stdout)["versions"]
+    assert {v["version"]: v["stages"] for v in listing} == {
+        "v2": ["production", "staging"],
+        "v1": [],
+    }
+    history = json.loads(deploy("stage", "history", "--json", cwd=root).stdout)["assignments"]
+    assert [(a["stage"], a["version"]) for a in history] == [
+        ("production", "v1"),
+        ("staging", "v2"),
+        ("production", "v2"),
+    ]
+    assert {a["author"]["name"] for a in history} == {"Ops Person"}
+
+    for args, message in [
+        (("edge-cases@v1", "Prod!"), "lowercase letters, digits and dashes"),
+        (("edge-cases@v5", "staging"), "no version edge-cases@v5"),
+    ]:
+        refused = deploy("stage", "set", *args, cwd=root)
+        assert refused.returncode == 2
+        assert message in refused.stderr

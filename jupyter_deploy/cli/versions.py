@@ -7,7 +7,7 @@ from typing import Any
 
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput
-from ..versions import Versions
+from ..versions import Versions, stages
 from ..versions.git import local_identity
 from .doctor import existing_dir
 
@@ -39,18 +39,19 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    listing = _versions(args).listing()
+    versions = _versions(args)
+    listing = stages.with_stages(versions, versions.listing())
     if args.json:
         print(json.dumps({"versions": listing}, indent=2))
         return 0
     if not listing:
         print("no versions yet: promote a run with `jupyter deploy version create RUN_ID`")
         return 0
-    print(f"{'VERSION':<24} {'CREATED':<20} {'AUTHOR':<20} {'RUN':<14} METRICS")
+    print(f"{'VERSION':<24} {'STAGES':<20} {'CREATED':<20} {'AUTHOR':<20} {'RUN':<14} METRICS")
     for v in listing:
         print(
-            f"{v['tag']:<24} {v['created_at'][:19]:<20} {v['author']['name'][:20]:<20}"
-            f" {v['run_id']:<14} {_metrics_text(v['metrics'])}"
+            f"{v['tag']:<24} {','.join(v['stages']) or '-':<20} {v['created_at'][:19]:<20}"
+            f" {v['author']['name'][:20]:<20} {v['run_id']:<14} {_metrics_text(v['metrics'])}"
         )
     return 0
 
@@ -58,6 +59,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     version = _versions(args).show(args.version)
     print(json.dumps(version, indent=2))
+    return 0
+
+
+def cmd_stage_set(args: argparse.Namespace) -> int:
+    versions = _versions(args)
+    assignment = stages.assign(versions, args.version, args.stage, local_identity(versions.git))
+    print(f"{args.stage}: {versions.model}@{assignment['version']} (tag {assignment['tag']})")
+    return 0
+
+
+def cmd_stage_history(args: argparse.Namespace) -> int:
+    assignments = stages.history(_versions(args))
+    if args.json:
+        print(json.dumps({"assignments": assignments}, indent=2))
+        return 0
+    for a in reversed(assignments):
+        print(f"{a['assigned_at'][:19]}  {a['stage']:<12} {a['version']:<6} {a['author']['name']}")
     return 0
 
 
@@ -86,3 +104,15 @@ def register(commands: Any) -> None:
     show.add_argument("version", metavar="MODEL@vN")
     _project_option(show)
     show.set_defaults(func=cmd_show)
+
+    stage = commands.add_parser("stage", help="assign stages (staging, production) to versions")
+    stage_actions = stage.add_subparsers(dest="action", metavar="ACTION", required=True)
+    assign = stage_actions.add_parser("set", help="assign STAGE to MODEL@vN (GTO stage tag)")
+    assign.add_argument("version", metavar="MODEL@vN")
+    assign.add_argument("stage", metavar="STAGE", help="e.g. staging or production")
+    _project_option(assign)
+    assign.set_defaults(func=cmd_stage_set)
+    past = stage_actions.add_parser("history", help="every assignment, newest first")
+    _project_option(past)
+    past.add_argument("--json", action="store_true", help="print the assignments as JSON")
+    past.set_defaults(func=cmd_stage_history)

@@ -52,7 +52,7 @@ class Versions:
         return str(PurePosixPath(self.prefix, rel)) if self.prefix else rel
 
     @contextlib.contextmanager
-    def _serialised(self) -> Iterator[None]:
+    def serialised(self) -> Iterator[None]:
         # One writer at a time, across threads (the server) and processes (server and CLI).
         lock_path = self.project_dir / STATE_DIR / "versions.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ class Versions:
         missing = [a for a in self.config.artifacts if not (ws / a).is_file()]
         if missing:
             raise Conflict(f"run {run_id} did not produce {', '.join(missing)}")
-        with self._serialised():
+        with self.serialised():
             return self._promote(run, ws, who)
 
     def _promote(self, run: dict[str, Any], ws: Path, who: Identity) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Stages (`staging`, `production`, …) assigned to versions with GTO's stage tags:
+`<model>#<stage>#<N>`, annotated, on the version's commit. Tags are never moved or deleted, so
+the tags themselves are the assignment history (who, when)."""
+
+import json
+import re
+from typing import Any
+
+from ..errors import InvalidInput
+from ..runs.records import now
+from .git import Identity
+from .promote import Versions
+
+STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+
+
+def _assignments(versions: Versions) -> list[dict[str, Any]]:
+    """Every stage assignment of the model, oldest first."""
+    out = versions.git.run(
+        "for-each-ref",
+        "--format=%(refname:strip=2)%00%(contents)%1e",
+        f"refs/tags/{versions.model}#*",
+    ).decode()
+    pattern = re.compile(rf"^{re.escape(versions.model)}#([a-z][a-z0-9-]*)#(\d+)$")
+    found = []
+    for record in filter(None, (r.strip("\n") for r in out.split("\x1e"))):
+        name, _, message = record.partition("\x00")
+        match = pattern.match(name)
+        if not match:
+            continue
+        _, _, body = message.partition("\n\n")
+        try:
+            meta = json.loads(body.strip().splitlines()[0])
+        except (ValueError, IndexError):
+            continue
+        found.append({**meta, "tag": name, "number": int(match.group(2))})
+    return sorted(found, key=lambda a: (a["assigned_at"], a["number"]))
+
+
+def history(versions: Versions) -> list[dict[str, Any]]:
+    return _assignments(versions)
+
+
+def current(versions: Versions) -> dict[str, str]:
+    """stage -> version (`vN`) it is assigned to now."""
+    latest: dict[str, str] = {}
+    for assignment in _assignments(versions):
+        latest[assignment["stage"]] = assignment["version"]
+    return latest
+
+
+def assign(versions: Versions, reference: str, stage: str, who: Identity) -> dict[str, Any]:
+    if not STAGE_NAME.match(stage):
+        raise InvalidInput(
+            f"stage {stage!r}: lowercase letters, digits and dashes, starting with a letter"
+            " (for example staging or production)"
+        )
+    version = versions.show(reference)  # NotFound for an unknown version
+    with versions.serialised():
+        taken = versions.git.tags(f"{versions.model}#{stage}#*")
+        numbers = [int(t.rsplit("#", 1)[1]) for t in taken if t.rsplit("#", 1)[1].isdigit()]
+        number = max(numbers, default=0) + 1
+        tag = f"{versions.model}#{stage}#{number}"
+        meta = {
+            "stage": stage,
+            "version": version["version"],
+            "author": {"name": who.name, "email": who.email},
+            "assigned_at": now(),
+        }
+        summary = f"{stage}: {version['tag']}"
+        versions.git.tag(
+            tag, f"{version['tag']}^{{commit}}", f"{summary}\n\n{json.dumps(meta)}\n", who
+        )
+    return {**meta, "tag": tag, "number": number}
+
+
+def with_stages(versions: Versions, listing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The listing with each version's current stages (`stages: [...]`)."""
+    by_version: dict[str, list[str]] = {}
+    for stage, version in current(versions).items():
+        by_version.setdefault(version, []).append(stage)
+    return [{**v, "stages": sorted(by_version.get(v["version"], []))} for v in listing]
