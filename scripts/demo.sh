@@ -23,6 +23,14 @@ if [ ! -d "$DEMO" ]; then
   mkdir -p "$(dirname "$DEMO")"
   cp -r "$REPO/examples" "$DEMO"
 fi
+if ! git -C "$DEMO" rev-parse --git-dir > /dev/null 2>&1; then
+  # Versions are git commits and tags: give the copy a history to build on.
+  step "Making $DEMO a git repository"
+  git -C "$DEMO" init -q -b main
+  git -C "$DEMO" add .
+  git -C "$DEMO" -c user.name="jupyter_deploy demo" -c user.email=demo@localhost \
+    commit -q -m "Example project"
+fi
 
 step "Starting JupyterLab on $DEMO"
 args=(--ServerApp.root_dir="$DEMO")
