@@ -5,13 +5,17 @@ In one run, on the same file and file system:
 * ``limit``    the physical limit the issue names: ``md5sum FILE`` then ``cp FILE DEST``;
 * ``promote``  ``Versions.promote`` of a run whose artifact is FILE (hash + copy into DVC's
                cache in one read, fsync, link into the local remote, git commit and tag);
-* ``again``    promoting the same run again: the file is unchanged, so it must not be read.
+* ``again``    promoting the same run again: the file is unchanged, so it must not be read;
+* ``listing``  with ``--listing N`` (default 1000) versions made by promoting, what
+               ``GET /jupyter-deploy/versions`` does per request: open the project's versions,
+               list them with their stages, encode the JSON answer.
 
 Each of ``--repeat`` rounds starts from an empty DVC cache and remote, so every ``promote`` really
 moves the bytes, and from ``sync``: no earlier write is still in flight. The file was just
 written, so it is in the page cache for both methods.
 
-Goal (issue 4): promote ≤ 1.5x limit; again well under a second of data handling.
+Goal (issue 4): promote ≤ 1.5x limit; again well under a second of data handling; listing 1,000
+versions ≤ 300 ms.
 
 Usage::
 
@@ -38,9 +42,10 @@ from typing import Any
 
 from jupyter_deploy.runs.records import RunRecords, now
 from jupyter_deploy.store import open_store
-from jupyter_deploy.versions import Identity, Versions
+from jupyter_deploy.versions import Identity, Versions, stages
 
 GOAL_RATIO = 1.5
+LISTING_GOAL_MS = 300
 RUN_ID = "r-be0c4a0000"
 CONFIG = """model: big-model
 notebook: train.ipynb
@@ -104,6 +109,11 @@ def timed(fn: Any) -> float:
     return time.perf_counter() - start
 
 
+def list_like_the_api(project: Path) -> None:
+    versions = Versions(project)
+    json.dumps({"versions": stages.with_stages(versions, versions.listing())})
+
+
 def reset(project: Path, remote_root: Path) -> None:
     """An empty cache and remote, and no versions: the next promotion moves every byte."""
     shutil.rmtree(project / ".dvc" / "cache", ignore_errors=True)
@@ -120,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mib", type=int, default=1024, help="model file size (MiB)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument(
+        "--listing", type=int, default=1000, help="versions to list (0: skip; default 1000)"
+    )
     args = parser.parse_args(argv)
     if args.size_mib < 1 or args.repeat < 1:
         parser.error("--size-mib and --repeat must be at least 1")
@@ -150,6 +163,19 @@ def main(argv: list[str] | None = None) -> int:
                 f" again {again[-1]:.3f} s"
             )
 
+        listing: list[float] = []
+        count = 0
+        if args.listing:
+            versions = Versions(project)
+            have = len(versions.numbers())
+            log(f"promoting up to {args.listing} versions for the listing …")
+            for _ in range(args.listing - have):
+                versions.promote(RUN_ID, who)
+            for _ in range(5):
+                listing.append(timed(partial(list_like_the_api, project)))
+            count = len(Versions(project).numbers())
+            log(f"listing {count} versions: {', '.join(f'{t * 1000:.0f} ms' for t in listing)}")
+
     figures = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {
@@ -162,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         "promote_s": statistics.median(promote),
         "again_s": statistics.median(again),
         "rounds": {"limit": limit, "promote": promote, "again": again},
+        "listing": {
+            "versions": count,
+            "times_s": listing,
+            "median_s": statistics.median(listing) if listing else None,
+        },
     }
     ratio = figures["promote_s"] / figures["limit_s"]
     figures["ratio"] = ratio
@@ -171,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"jupyter_deploy promote           {figures['promote_s']:8.2f} s   {ratio:.2f}x")
     print(f"promote again, file unchanged    {figures['again_s']:8.3f} s")
     print(f"goal: promote ≤ {GOAL_RATIO}x the limit → {figures['verdict']}")
+    if listing:
+        median_ms = statistics.median(listing) * 1000
+        verdict = "PASS" if median_ms <= LISTING_GOAL_MS else "MISS"
+        print(f"listing {count} versions (the API's work)  {median_ms:6.0f} ms (median of 5)")
+        print(f"goal: ≤ {LISTING_GOAL_MS} ms → {verdict}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
