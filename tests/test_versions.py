@@ -372,3 +372,29 @@ def test_stages_are_gto_stage_tags_and_keep_their_history(
         refused = deploy("stage", "set", *args, cwd=root)
         assert refused.returncode == 2
         assert message in refused.stderr
+
+
+def test_diff_names_what_changed_between_two_versions(project: tuple[Path, list[str]]) -> None:
+    root, (run1, run2) = project
+    versions = Versions(root)
+    versions.promote(run1, ME)
+    versions.promote(run2, ME)
+
+    done = deploy("version", "diff", "edge-cases@v1", "edge-cases@v2", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    changes = json.loads(done.stdout)
+    assert changes["parameters"] == {"value": {"old": 1, "new": 2}}
+    assert changes["metrics"]["value"] == {"old": 1, "new": 2, "delta": 1}
+    assert changes["metrics"]["nested.score"]["delta"] == 2
+    assert set(changes["files"]) == {"out/result.txt"}
+    # Only papermill's injected parameters differ: matched by its tag, not its per-run id.
+    assert [(c["cell_id"], c["change"]) for c in changes["cells"]] == [
+        ("injected-parameters", "modified")
+    ]
+    assert "-value = 1\n+value = 2" in changes["cells"][0]["diff"]
+
+    text = deploy("version", "diff", "edge-cases@v1", "edge-cases@v2", cwd=root).stdout
+    assert "value: 1 → 2  (+1)" in text
+    same = deploy("version", "diff", "edge-cases@v1", "edge-cases@v1", cwd=root).stdout
+    assert "parameters: unchanged" in same
+    assert "notebook cells: unchanged" in same

@@ -1,4 +1,4 @@
-"""`jupyter deploy versions` and `jupyter deploy version create|show`."""
+"""`jupyter deploy versions`, `version create|show|diff` and `stage set|history`."""
 
 import argparse
 import json
@@ -8,6 +8,7 @@ from typing import Any
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput
 from ..versions import Versions, stages
+from ..versions.diff import diff
 from ..versions.git import local_identity
 from .doctor import existing_dir
 
@@ -62,6 +63,24 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    changes = diff(_versions(args), args.old, args.new)
+    if args.json:
+        print(json.dumps(changes, indent=2))
+        return 0
+    print(f"{changes['old']} → {changes['new']}")
+    for section in ("parameters", "metrics", "files"):
+        print(f"\n{section}:" + ("" if changes[section] else " unchanged"))
+        for name, change in changes[section].items():
+            delta = f"  ({change['delta']:+.4g})" if "delta" in change else ""
+            print(f"  {name}: {change['old']} → {change['new']}{delta}")
+    print("\nnotebook cells:" + ("" if changes["cells"] else " unchanged"))
+    for cell in changes["cells"]:
+        print(f"  {cell['change']} cell {cell['cell_id']}")
+        print("".join(f"    {line}\n" for line in cell["diff"].splitlines()), end="")
+    return 0
+
+
 def cmd_stage_set(args: argparse.Namespace) -> int:
     versions = _versions(args)
     assignment = stages.assign(versions, args.version, args.stage, local_identity(versions.git))
@@ -104,6 +123,14 @@ def register(commands: Any) -> None:
     show.add_argument("version", metavar="MODEL@vN")
     _project_option(show)
     show.set_defaults(func=cmd_show)
+    compare = actions.add_parser(
+        "diff", help="parameters, metrics, files and notebook cells changed between two versions"
+    )
+    compare.add_argument("old", metavar="MODEL@vA")
+    compare.add_argument("new", metavar="MODEL@vB")
+    _project_option(compare)
+    compare.add_argument("--json", action="store_true", help="print the changes as JSON")
+    compare.set_defaults(func=cmd_diff)
 
     stage = commands.add_parser("stage", help="assign stages (staging, production) to versions")
     stage_actions = stage.add_subparsers(dest="action", metavar="ACTION", required=True)

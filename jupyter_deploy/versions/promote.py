@@ -47,7 +47,7 @@ class Versions:
     def model(self) -> str:
         return self.config.model
 
-    def _path(self, rel: str) -> str:
+    def repo_path(self, rel: str) -> str:
         """A project-relative path as a repository-relative one."""
         return str(PurePosixPath(self.prefix, rel)) if self.prefix else rel
 
@@ -105,14 +105,14 @@ class Versions:
             md5s.append(item.md5)
             stored.append({"path": artifact, "md5": item.md5, "size": item.size})
             rel = PurePosixPath(artifact)
-            files[self._path(f"{artifact}.dvc")] = pointer(item.md5, item.size, rel.name)
-            ignore = self._path(str(rel.parent / ".gitignore"))
+            files[self.repo_path(f"{artifact}.dvc")] = pointer(item.md5, item.size, rel.name)
+            ignore = self.repo_path(str(rel.parent / ".gitignore"))
             files[ignore] = _with_line(files.get(ignore) or self.git.show(head, ignore), rel.name)
         metrics_path = ws / self.config.metrics
         if metrics_path.is_file():
-            files[self._path(self.config.metrics)] = metrics_path.read_bytes()
-        files[self._path(run["notebook"])] = (ws / run["notebook"]).read_bytes()
-        files[self._path("dvc.yaml")] = self._dvc_yaml(head)
+            files[self.repo_path(self.config.metrics)] = metrics_path.read_bytes()
+        files[self.repo_path(run["notebook"])] = (ws / run["notebook"]).read_bytes()
+        files[self.repo_path("dvc.yaml")] = self._dvc_yaml(head)
 
         tag = tag_name(self.model, number)
         meta = {
@@ -130,7 +130,7 @@ class Versions:
             "created_at": now(),
             "source_commit": head,
         }
-        files[self._path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
+        files[self.repo_path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
 
         # Data first: once the tag exists, every byte it names is in the cache and the remote.
         self.dvc.push(remote, md5s)
@@ -143,7 +143,7 @@ class Versions:
     def _dvc_yaml(self, head: str) -> bytes:
         """HEAD's dvc.yaml (if any) with the project's metrics file declared, so that
         `dvc metrics diff` between versions finds it."""
-        existing = self.git.show(head, self._path("dvc.yaml"))
+        existing = self.git.show(head, self.repo_path("dvc.yaml"))
         data = yaml.safe_load(existing) if existing else None
         data = data if isinstance(data, dict) else {}
         declared = data.get("metrics")
