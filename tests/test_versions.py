@@ -398,3 +398,42 @@ def test_diff_names_what_changed_between_two_versions(project: tuple[Path, list[
     same = deploy("version", "diff", "edge-cases@v1", "edge-cases@v1", cwd=root).stdout
     assert "parameters: unchanged" in same
     assert "notebook cells: unchanged" in same
+
+
+def test_restore_asks_first_keeps_what_it_overwrites_and_verifies_what_it_writes(
+    project: tuple[Path, list[str]],
+) -> None:
+    root, (run1, run2) = project
+    versions = Versions(root)
+    versions.promote(run1, ME)
+    versions.promote(run2, ME)
+    target = root / "out" / "result.txt"
+    target.parent.mkdir()
+    target.write_text("my local experiment")  # in no version: must never be lost
+
+    unconfirmed = deploy("version", "restore", "edge-cases@v1", cwd=root)
+    assert unconfirmed.returncode == 2
+    assert "overwrite" in unconfirmed.stdout
+    assert "add --yes" in unconfirmed.stderr
+    assert target.read_text() == "my local experiment"
+
+    done = deploy("version", "restore", "edge-cases@v1", "--yes", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == (root / "deploy-runs" / run1 / "out/result.txt").read_bytes()
+    line = next(ln for ln in done.stdout.splitlines() if "saved the previous" in ln)
+    kept = object_path(root / ".dvc" / "cache", line.rsplit(" ", 1)[1])
+    assert kept.read_text() == "my local experiment"
+
+    again = deploy("version", "restore", "edge-cases@v1", "--yes", cwd=root)
+    assert "Nothing to do." in again.stdout
+
+    # A damaged stored copy is refused and the file in place is left alone.
+    v2_md5 = versions.show("edge-cases@v2")["files"][0]["md5"]
+    for base in (root / ".dvc" / "cache", next((root.parent / "data" / "dvc-remote").glob("*"))):
+        damaged = object_path(base, v2_md5)
+        damaged.chmod(0o644)
+        damaged.write_text("bit rot")
+    refused = deploy("version", "restore", "edge-cases@v2", "--yes", cwd=root)
+    assert refused.returncode == 1
+    assert "damaged" in refused.stderr
+    assert target.read_bytes() == b"1"

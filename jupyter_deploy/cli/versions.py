@@ -2,12 +2,14 @@
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput
 from ..versions import Versions, stages
+from ..versions import restore as restoring
 from ..versions.diff import diff
 from ..versions.git import local_identity
 from .doctor import existing_dir
@@ -81,6 +83,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+_VERBS = {"create": "create", "overwrite": "overwrite", "unchanged": "keep (already this version)"}
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    versions = _versions(args)
+    planned = restoring.plan(versions, args.version)
+    print(f"Restoring {planned['version']} into {versions.project_dir}:")
+    for item in planned["files"]:
+        print(f"  {_VERBS[item['action']]:<28} {item['path']}")
+    if all(item["action"] == "unchanged" for item in planned["files"]):
+        print("Nothing to do.")
+        return 0
+    if any(item["action"] == "overwrite" for item in planned["files"]):
+        print("Overwritten files are saved to DVC's cache first (their md5 is printed below).")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("not restoring without confirmation: add --yes")
+        if input("Restore? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing restored.")
+            return 1
+    done = restoring.restore(versions, args.version)
+    for item in done["files"]:
+        if "saved_as" in item:
+            print(f"  saved the previous {item['path']} as md5 {item['saved_as']}")
+    print(f"Restored {planned['version']}; every file matches the version's hash.")
+    return 0
+
+
 def cmd_stage_set(args: argparse.Namespace) -> int:
     versions = _versions(args)
     assignment = stages.assign(versions, args.version, args.stage, local_identity(versions.git))
@@ -131,6 +161,13 @@ def register(commands: Any) -> None:
     _project_option(compare)
     compare.add_argument("--json", action="store_true", help="print the changes as JSON")
     compare.set_defaults(func=cmd_diff)
+    put_back = actions.add_parser(
+        "restore", help="put a version's model files back into the project (asks first)"
+    )
+    put_back.add_argument("version", metavar="MODEL@vN")
+    _project_option(put_back)
+    put_back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    put_back.set_defaults(func=cmd_restore)
 
     stage = commands.add_parser("stage", help="assign stages (staging, production) to versions")
     stage_actions = stage.add_subparsers(dest="action", metavar="ACTION", required=True)

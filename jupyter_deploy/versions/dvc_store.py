@@ -29,7 +29,7 @@ class Stored:
     size: int
 
 
-def _md5_of(path: Path) -> str:
+def md5_of(path: Path) -> str:
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
     with path.open("rb") as src:
         while chunk := src.read(CHUNK):
@@ -130,7 +130,7 @@ class DvcStore:
             # the page cache, which costs far less than pushing every byte through user space.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 copied = pool.submit(shutil.copyfile, source, tmp)
-                md5 = _md5_of(source)
+                md5 = md5_of(source)
                 copied.result()
             after = source.stat()
             if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
