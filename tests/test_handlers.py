@@ -35,6 +35,26 @@ ALL_ROUTES = [
         "jupyter_deploy:versions",
         "read",
     ),
+    (
+        "GET",
+        "jupyter-deploy/versions/diff?project=iris&old=iris-classifier@v1&new=iris-classifier@v2",
+        "jupyter_deploy:versions",
+        "read",
+    ),
+    (
+        "GET",
+        "jupyter-deploy/versions/iris-classifier@v1/restore?project=iris",
+        "jupyter_deploy:versions",
+        "read",
+    ),
+    (
+        "POST",
+        "jupyter-deploy/versions/iris-classifier@v1/restore",
+        "jupyter_deploy:versions",
+        "write",
+    ),
+    ("GET", "jupyter-deploy/stages?project=iris", "jupyter_deploy:versions", "read"),
+    ("POST", "jupyter-deploy/stages", "jupyter_deploy:versions", "write"),
     ("GET", "jupyter-deploy/no-such-thing", "jupyter_deploy:meta", "read"),
 ]
 

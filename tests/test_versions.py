@@ -298,6 +298,43 @@ async def test_versions_through_the_rest_api(
     assert code == 404
     assert "no version edge-cases@v7" in body["error"]["message"]
 
+    # Compare, stage and restore through the API, as the sidebar will.
+    code, _ = await call(
+        jp_fetch, "jupyter-deploy", "versions", body={"project": "proj", "run_id": run1}
+    )
+    assert code == 201
+    code, changes = await call(
+        jp_fetch,
+        "jupyter-deploy",
+        "versions",
+        "diff",
+        params={"project": "proj", "old": "edge-cases@v1", "new": "edge-cases@v2"},
+    )
+    assert (code, changes["parameters"]) == (200, {"value": {"old": 2, "new": 1}})
+    code, body = await call(jp_fetch, "jupyter-deploy", "versions", "diff", **q)
+    assert code == 400
+
+    stage = {"project": "proj", "version": "edge-cases@v2", "stage": "production"}
+    code, assigned = await call(jp_fetch, "jupyter-deploy", "stages", body=stage)
+    assert (code, assigned["tag"]) == (201, "edge-cases#production#1")
+    code, body = await call(jp_fetch, "jupyter-deploy", "stages", body={**stage, "stage": "Prod"})
+    assert code == 400
+    code, body = await call(jp_fetch, "jupyter-deploy", "stages", **q)
+    assert body["current"] == {"production": "v2"}
+    code, body = await call(jp_fetch, "jupyter-deploy", "versions", **q)
+    assert [v["stages"] for v in body["versions"]] == [["production"], []]
+
+    code, planned = await call(
+        jp_fetch, "jupyter-deploy", "versions", "edge-cases@v2", "restore", **q
+    )
+    assert [(f["path"], f["action"]) for f in planned["files"]] == [("out/result.txt", "create")]
+    assert not (jp_root_dir / "proj" / "out").exists(), "a plan changes nothing"
+    code, done = await call(
+        jp_fetch, "jupyter-deploy", "versions", "edge-cases@v2", "restore", body={"project": "proj"}
+    )
+    assert (code, done["files"][0]["action"]) == (200, "create")
+    assert (jp_root_dir / "proj" / "out" / "result.txt").read_text() == "1"
+
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
     project: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch

@@ -9,7 +9,9 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..errors import InvalidInput
-from ..versions import Identity, Versions
+from ..versions import Identity, Versions, stages
+from ..versions import restore as restoring
+from ..versions.diff import diff
 from .handlers import BaseHandler
 from .services import RunServices
 
@@ -41,7 +43,7 @@ class VersionsHandler(VersionsBase):
     async def get(self) -> None:
         project = self.project_arg(self.get_query_argument("project", None))
         versions = await self.versions(project)
-        listing = await asyncio.to_thread(versions.listing)
+        listing = await asyncio.to_thread(lambda: stages.with_stages(versions, versions.listing()))
         self.write_json({"project": project, "model": versions.model, "versions": listing})
 
     @web.authenticated
@@ -64,10 +66,67 @@ class VersionHandler(VersionsBase):
         self.write_json(await asyncio.to_thread(versions.show, reference))
 
 
+class VersionDiffHandler(VersionsBase):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
+        old, new = self.get_query_argument("old", ""), self.get_query_argument("new", "")
+        if not old or not new:
+            raise InvalidInput("the 'old' and 'new' query parameters (MODEL@vN) are required")
+        self.write_json(await asyncio.to_thread(diff, versions, old, new))
+
+
+class VersionRestoreHandler(VersionsBase):
+    """GET: what a restore would do (the confirmation shows it); POST: do it."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, reference: str) -> None:
+        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
+        self.write_json(await asyncio.to_thread(restoring.plan, versions, reference))
+
+    @web.authenticated
+    @authorized
+    async def post(self, reference: str) -> None:
+        body = self.json_body({"project"})
+        versions = await self.versions(self.project_arg(body.get("project")))
+        self.write_json(await asyncio.to_thread(restoring.restore, versions, reference))
+
+
+class StagesHandler(VersionsBase):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
+        current = await asyncio.to_thread(stages.current, versions)
+        history = await asyncio.to_thread(stages.history, versions)
+        self.write_json({"current": current, "history": history})
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body({"project", "version", "stage"})
+        versions = await self.versions(self.project_arg(body.get("project")))
+        reference, stage = body.get("version"), body.get("stage")
+        if not isinstance(reference, str) or not isinstance(stage, str):
+            raise InvalidInput("version (MODEL@vN) and stage (e.g. production) are required")
+        assignment = await asyncio.to_thread(
+            stages.assign, versions, reference, stage, self.identity
+        )
+        self.write_json(assignment, status=201)
+
+
+_VERSION = r"([A-Za-z0-9._-]+(?:@|%40)v[0-9]+)"
+
+
 def version_handlers() -> list[tuple[str, type[BaseHandler]]]:
     return [
         (r"/jupyter-deploy/versions", VersionsHandler),
-        (r"/jupyter-deploy/versions/([A-Za-z0-9._-]+(?:@|%40)v[0-9]+)", VersionHandler),
+        (r"/jupyter-deploy/versions/diff", VersionDiffHandler),
+        (r"/jupyter-deploy/stages", StagesHandler),
+        (rf"/jupyter-deploy/versions/{_VERSION}", VersionHandler),
+        (rf"/jupyter-deploy/versions/{_VERSION}/restore", VersionRestoreHandler),
     ]
 
 
