@@ -12,6 +12,14 @@ import type {
   StartRunRequest,
   StartSweepRequest
 } from './runModels';
+import type {
+  ModelVersion,
+  RestorePlan,
+  StageAssignment,
+  Stages,
+  VersionDiff,
+  VersionList
+} from './versionModels';
 
 /** The typed calls of the jupyter_deploy REST API. */
 export class DeployClient {
@@ -80,6 +88,58 @@ export class DeployClient {
     });
   }
 
+  /** `GET /jupyter-deploy/versions?project=...`: newest first, with stages. */
+  listVersions(project: string): Promise<VersionList> {
+    return this._get<VersionList>('versions', { project });
+  }
+
+  /** `POST /jupyter-deploy/versions`: promote a succeeded run. */
+  createVersion(project: string, runId: string): Promise<ModelVersion> {
+    return this._post<ModelVersion>('versions', { project, run_id: runId });
+  }
+
+  /** `GET /jupyter-deploy/versions/<MODEL@vN>?project=...` */
+  getVersion(project: string, tag: string): Promise<ModelVersion> {
+    return this._get<ModelVersion>(versionPath(tag), { project });
+  }
+
+  /** `GET /jupyter-deploy/versions/diff?project=...&old=...&new=...` */
+  diffVersions(
+    project: string,
+    old: string,
+    next: string
+  ): Promise<VersionDiff> {
+    return this._get<VersionDiff>('versions/diff', { project, old, new: next });
+  }
+
+  /** `GET .../versions/<tag>/restore`: what a restore would create or overwrite. */
+  restorePlan(project: string, tag: string): Promise<RestorePlan> {
+    return this._get<RestorePlan>(`${versionPath(tag)}/restore`, { project });
+  }
+
+  /** `POST .../versions/<tag>/restore`: overwritten files are kept in DVC's cache. */
+  restoreVersion(project: string, tag: string): Promise<RestorePlan> {
+    return this._post<RestorePlan>(`${versionPath(tag)}/restore`, { project });
+  }
+
+  /** `GET /jupyter-deploy/stages?project=...` */
+  stages(project: string): Promise<Stages> {
+    return this._get<Stages>('stages', { project });
+  }
+
+  /** `POST /jupyter-deploy/stages`: put `stage` on version `tag`. */
+  assignStage(
+    project: string,
+    tag: string,
+    stage: string
+  ): Promise<StageAssignment> {
+    return this._post<StageAssignment>('stages', {
+      project,
+      version: tag,
+      stage
+    });
+  }
+
   private _get<T>(endpoint: string, query: Record<string, string>): Promise<T> {
     return requestAPI<T>(endpoint, {}, { query, settings: this._settings });
   }
@@ -95,6 +155,10 @@ export class DeployClient {
     }
     return requestAPI<T>(endpoint, init, { query, settings: this._settings });
   }
+}
+
+function versionPath(tag: string): string {
+  return `versions/${encodeURIComponent(tag)}`;
 }
 
 function runPath(runId: string): string {

@@ -5,3 +5,4 @@ export * from './handshake';
 export * from './models';
 export * from './request';
 export * from './runModels';
+export * from './versionModels';
