@@ -474,3 +474,14 @@ def test_restore_asks_first_keeps_what_it_overwrites_and_verifies_what_it_writes
     assert refused.returncode == 1
     assert "damaged" in refused.stderr
     assert target.read_bytes() == b"1"
+
+
+def test_promotion_reports_progress_per_stored_file(project: tuple[Path, list[str]]) -> None:
+    root, (run1, _) = project
+    artifact = root / "deploy-runs" / run1 / "out/result.txt"
+    artifact.write_bytes(b"x" * (9 * 2**20))  # more than two read chunks
+    seen: list[tuple[str, int, int]] = []
+    Versions(root).promote(run1, ME, lambda name, done, total: seen.append((name, done, total)))
+    assert [s[1] for s in seen] == sorted(s[1] for s in seen)
+    assert len(seen) == 3
+    assert seen[-1] == ("result.txt", 9 * 2**20, 9 * 2**20)

@@ -27,9 +27,17 @@ def _metrics_text(metrics: dict[str, Any], limit: int = 3) -> str:
     return " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown)
 
 
+def _storing(name: str, done: int, total: int) -> None:
+    """A live line while large files are hashed and stored (terminals only)."""
+    if sys.stderr.isatty() and total >= 64 * 2**20:
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r\033[Kstoring {name}: {done >> 20}/{total >> 20} MiB{end}")
+        sys.stderr.flush()
+
+
 def cmd_create(args: argparse.Namespace) -> int:
     versions = _versions(args)
-    version = versions.promote(args.run_id, local_identity(versions.git))
+    version = versions.promote(args.run_id, local_identity(versions.git), _storing)
     if args.json:
         print(json.dumps(version, indent=2))
     else:

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +30,19 @@ class Stored:
     size: int
 
 
-def md5_of(path: Path) -> str:
+Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes in all)
+
+
+def md5_of(path: Path, progress: Progress | None = None) -> str:
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
+    total = path.stat().st_size
+    done = 0
     with path.open("rb") as src:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(path.name, done, total)
     return digest.hexdigest()
 
 
@@ -113,7 +122,9 @@ class DvcStore:
         merged.merge(configobj.ConfigObj(str(self.dvc_dir / "config.local")))
         return dict(merged)
 
-    def store(self, source: Path, known: HashCache | None = None) -> Stored:
+    def store(
+        self, source: Path, known: HashCache | None = None, progress: Progress | None = None
+    ) -> Stored:
         """Hash `source` and copy it into the cache (verified unchanged meanwhile); a file `known`
         has hashed before, unchanged since and already in the cache, is not read at all."""
         stat = source.stat()
@@ -130,7 +141,7 @@ class DvcStore:
             # the page cache, which costs far less than pushing every byte through user space.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 copied = pool.submit(shutil.copyfile, source, tmp)
-                md5 = md5_of(source)
+                md5 = md5_of(source, progress)
                 copied.result()
             after = source.stat()
             if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):

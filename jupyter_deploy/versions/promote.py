@@ -19,7 +19,7 @@ from ..errors import Conflict, NotFound
 from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
 from ..store import STATE_DIR, open_store
-from .dvc_store import DvcStore, pointer
+from .dvc_store import DvcStore, Progress, pointer
 from .git import Git, Identity
 from .hash_cache import HashCache
 
@@ -68,7 +68,9 @@ class Versions:
         found = (pattern.match(t) for t in self.git.tags(f"{self.model}@v*"))
         return sorted(int(m.group(1)) for m in found if m)
 
-    def promote(self, run_id: str, who: Identity) -> dict[str, Any]:
+    def promote(
+        self, run_id: str, who: Identity, progress: Progress | None = None
+    ) -> dict[str, Any]:
         run = self.records.get(run_id)
         if run is None:
             raise NotFound(f"no run {run_id!r} in this project")
@@ -79,9 +81,11 @@ class Versions:
         if missing:
             raise Conflict(f"run {run_id} did not produce {', '.join(missing)}")
         with self.serialised():
-            return self._promote(run, ws, who)
+            return self._promote(run, ws, who, progress)
 
-    def _promote(self, run: dict[str, Any], ws: Path, who: Identity) -> dict[str, Any]:
+    def _promote(
+        self, run: dict[str, Any], ws: Path, who: Identity, progress: Progress | None
+    ) -> dict[str, Any]:
         head = self.git.head()
         if head is None:
             raise Conflict("the repository has no commit yet: commit the project first")
@@ -101,7 +105,7 @@ class Versions:
         stored: list[dict[str, Any]] = []
         md5s: list[str] = []
         for artifact in self.config.artifacts:
-            item = self.dvc.store(ws / artifact, self.hashes)
+            item = self.dvc.store(ws / artifact, self.hashes, progress)
             md5s.append(item.md5)
             stored.append({"path": artifact, "md5": item.md5, "size": item.size})
             rel = PurePosixPath(artifact)
