@@ -3,12 +3,14 @@ version's own files, written through a private index, and an annotated tag: the 
 tree, index and branches are never touched."""
 
 import getpass
+import json
 import os
 import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, DeployError
 
@@ -118,10 +120,32 @@ class Git:
             self.run(*args, input_bytes=message.encode(), env=_identity_env(who)).decode().strip()
         )
 
-    def tag(self, name: str, target: str, message: str, who: Identity) -> None:
-        """An annotated tag; fails if the name is taken (tags are never moved)."""
+    def tag(
+        self, name: str, target: str, summary: str, meta: dict[str, Any], who: Identity
+    ) -> None:
+        """An annotated tag whose message is a summary line, a blank line, then `meta` as one
+        JSON line (read back by `tag_meta`); fails if the name is taken (tags never move)."""
+        message = f"{summary}\n\n{json.dumps(meta)}\n"
         self.run("tag", "-a", name, target, "-F", "-", input_bytes=message.encode(),
                  env=_identity_env(who))  # fmt: skip
+
+    def tag_meta(self, pattern: str) -> list[tuple[str, dict[str, Any]]]:
+        """(tag name, meta) of every tag under refs/tags/`pattern` written by `tag`, in one
+        `git for-each-ref`; tags with another kind of message are skipped."""
+        out = self.run(
+            "for-each-ref", "--format=%(refname:strip=2)%00%(contents)%1e", f"refs/tags/{pattern}"
+        ).decode()
+        found = []
+        for record in filter(None, (r.strip("\n") for r in out.split("\x1e"))):
+            name, _, message = record.partition("\x00")
+            body = message.partition("\n\n")[2].strip()
+            try:
+                meta = json.loads(body.splitlines()[0])
+            except (ValueError, IndexError):
+                continue
+            if isinstance(meta, dict):
+                found.append((name, meta))
+        return found
 
 
 def _identity_env(who: Identity) -> dict[str, str]:

@@ -141,7 +141,7 @@ class Versions:
         tree = self.git.tree_with(head, files)
         summary = f"{tag}: run {run['id']} of {run['notebook']}"
         commit = self.git.commit_tree(tree, head, summary, who)
-        self.git.tag(tag, commit, f"{summary}\n\n{json.dumps(meta)}\n", who)
+        self.git.tag(tag, commit, summary, meta, who)
         return {**meta, "commit": commit}
 
     def _dvc_yaml(self, head: str) -> bytes:
@@ -168,22 +168,10 @@ class Versions:
 
     def listing(self) -> list[dict[str, Any]]:
         """Every version of the model, newest first, from the tags alone."""
-        out = self.git.run(
-            "for-each-ref",
-            "--sort=-creatordate",
-            "--format=%(refname:strip=2)%00%(objectname)%00%(contents)%1e",
-            f"refs/tags/{self.model}@v*",
-        ).decode()
-        versions = []
-        for record in filter(None, (r.strip("\n") for r in out.split("\x1e"))):
-            name, _, rest = record.partition("\x00")
-            _, _, message = rest.partition("\x00")
-            _, _, body = message.partition("\n\n")
-            with contextlib.suppress(ValueError):
-                meta = json.loads(body.strip().splitlines()[0]) if body.strip() else {}
-                if isinstance(meta, dict) and meta.get("tag") == name:
-                    versions.append(meta)
-        return sorted(versions, key=lambda v: int(str(v["version"])[1:]), reverse=True)
+        found = [
+            meta for name, meta in self.git.tag_meta(f"{self.model}@v*") if meta.get("tag") == name
+        ]
+        return sorted(found, key=lambda v: int(str(v["version"])[1:]), reverse=True)
 
 
 def _version_number(name: str) -> int | None:

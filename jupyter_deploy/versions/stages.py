@@ -2,7 +2,6 @@
 `<model>#<stage>#<N>`, annotated, on the version's commit. Tags are never moved or deleted, so
 the tags themselves are the assignment history (who, when)."""
 
-import json
 import re
 from typing import Any
 
@@ -14,37 +13,21 @@ from .promote import Versions
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 
 
-def _assignments(versions: Versions) -> list[dict[str, Any]]:
-    """Every stage assignment of the model, oldest first."""
-    out = versions.git.run(
-        "for-each-ref",
-        "--format=%(refname:strip=2)%00%(contents)%1e",
-        f"refs/tags/{versions.model}#*",
-    ).decode()
-    pattern = re.compile(rf"^{re.escape(versions.model)}#([a-z][a-z0-9-]*)#(\d+)$")
-    found = []
-    for record in filter(None, (r.strip("\n") for r in out.split("\x1e"))):
-        name, _, message = record.partition("\x00")
-        match = pattern.match(name)
-        if not match:
-            continue
-        _, _, body = message.partition("\n\n")
-        try:
-            meta = json.loads(body.strip().splitlines()[0])
-        except (ValueError, IndexError):
-            continue
-        found.append({**meta, "tag": name, "number": int(match.group(2))})
-    return sorted(found, key=lambda a: (a["assigned_at"], a["number"]))
-
-
 def history(versions: Versions) -> list[dict[str, Any]]:
-    return _assignments(versions)
+    """Every stage assignment of the model, oldest first."""
+    pattern = re.compile(rf"^{re.escape(versions.model)}#([a-z][a-z0-9-]*)#(\d+)$")
+    found = [
+        {**meta, "tag": name, "number": int(match.group(2))}
+        for name, meta in versions.git.tag_meta(f"{versions.model}#*")
+        if (match := pattern.match(name))
+    ]
+    return sorted(found, key=lambda a: (a["assigned_at"], a["number"]))
 
 
 def current(versions: Versions) -> dict[str, str]:
     """stage -> version (`vN`) it is assigned to now."""
     latest: dict[str, str] = {}
-    for assignment in _assignments(versions):
+    for assignment in history(versions):
         latest[assignment["stage"]] = assignment["version"]
     return latest
 
@@ -68,9 +51,7 @@ def assign(versions: Versions, reference: str, stage: str, who: Identity) -> dic
             "assigned_at": now(),
         }
         summary = f"{stage}: {version['tag']}"
-        versions.git.tag(
-            tag, f"{version['tag']}^{{commit}}", f"{summary}\n\n{json.dumps(meta)}\n", who
-        )
+        versions.git.tag(tag, f"{version['tag']}^{{commit}}", summary, meta, who)
     return {**meta, "tag": tag, "number": number}
 
 
