@@ -7,7 +7,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,8 @@ from typing import Any
 import configobj  # type: ignore[import-untyped]  # DVC's own config reader
 
 from ..errors import ConfigError, Conflict
-from .hash_cache import HashCache
+from .hash_cache import HashCache, Progress, md5_of
 
-CHUNK = 4 * 1024 * 1024
 DEFAULT_REMOTE = "jupyter-deploy"
 DVC_GITIGNORE = b"/config.local\n/tmp\n/cache\n"
 DVCIGNORE = b"# Patterns DVC ignores (https://dvc.org/doc/user-guide/dvcignore)\n"
@@ -28,22 +26,6 @@ DVCIGNORE = b"# Patterns DVC ignores (https://dvc.org/doc/user-guide/dvcignore)\
 class Stored:
     md5: str
     size: int
-
-
-Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes in all)
-
-
-def md5_of(path: Path, progress: Progress | None = None) -> str:
-    digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
-    total = path.stat().st_size
-    done = 0
-    with path.open("rb") as src:
-        while chunk := src.read(CHUNK):
-            digest.update(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(path.name, done, total)
-    return digest.hexdigest()
 
 
 def object_path(base: Path, md5: str) -> Path:

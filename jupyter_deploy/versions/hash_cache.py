@@ -1,11 +1,32 @@
-"""Remembered content hashes, keyed by a file's identity and stat, in the project's store."""
+"""Content hashes (DVC's md5), remembered by a file's identity and stat in the project's store."""
 
+import hashlib
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
 from ..store import Store
 from ..store.schema import file_hashes
+
+CHUNK = 4 * 1024 * 1024
+
+
+Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes in all)
+
+
+def md5_of(path: Path, progress: Progress | None = None) -> str:
+    digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
+    total = path.stat().st_size
+    done = 0
+    with path.open("rb") as src:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(path.name, done, total)
+    return digest.hexdigest()
 
 
 class HashCache:
@@ -24,6 +45,15 @@ class HashCache:
                 )
             ).first()
         return str(row[0]) if row else None
+
+    def md5_of(self, path: Path) -> str:
+        """The file's md5, read only if its identity or stat changed since it was last hashed."""
+        stat = path.stat()
+        md5 = self.get(stat)
+        if md5 is None:
+            md5 = md5_of(path)
+            self.put(stat, md5)
+        return md5
 
     def put(self, stat: os.stat_result, md5: str) -> None:
         key = (file_hashes.c.device == stat.st_dev) & (file_hashes.c.inode == stat.st_ino)

@@ -19,9 +19,9 @@ from ..errors import Conflict, NotFound
 from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
 from ..store import STATE_DIR, open_store
-from .dvc_store import DvcStore, Progress, pointer
+from .dvc_store import DvcStore, pointer
 from .git import Git, Identity
-from .hash_cache import HashCache
+from .hash_cache import HashCache, Progress
 
 VERSION_FILE = "deploy-version.json"
 _in_process = threading.Lock()

@@ -11,7 +11,8 @@ from typing import Any
 
 from ..errors import Conflict, NotFound
 from ..paths import resolve_inside
-from .dvc_store import md5_of, object_path
+from .dvc_store import object_path
+from .hash_cache import md5_of
 from .promote import Versions
 
 
@@ -23,7 +24,7 @@ def plan(versions: Versions, reference: str) -> dict[str, Any]:
         if not target.exists():
             action, current = "create", None
         else:
-            current = md5_of(target)
+            current = versions.hashes.md5_of(target)
             action = "unchanged" if current == item["md5"] else "overwrite"
         actions.append({**item, "action": action, "current_md5": current})
     return {"version": version["tag"], "files": actions}
@@ -39,7 +40,7 @@ def restore(versions: Versions, reference: str) -> dict[str, Any]:
             target = resolve_inside(versions.project_dir, item["path"])
             if item["action"] == "overwrite":
                 # Whatever is there now stays recoverable by its hash.
-                item["saved_as"] = versions.dvc.store(target).md5
+                item["saved_as"] = versions.dvc.store(target, versions.hashes).md5
             source = object_path(versions.dvc.cache, item["md5"])
             if not source.is_file():
                 fetched = object_path(remote, item["md5"])
@@ -50,6 +51,7 @@ def restore(versions: Versions, reference: str) -> dict[str, Any]:
                     )
                 source = fetched
             _copy_verified(source, target, item["md5"])
+            versions.hashes.put(target.stat(), item["md5"])  # the next plan need not read it
         return planned
 
 
