@@ -26,7 +26,7 @@ def _project_of(notebook: str) -> tuple[Path, str]:
     return project, path.relative_to(project).as_posix()
 
 
-def _project_dir(args: argparse.Namespace) -> Path:
+def project_dir(args: argparse.Namespace) -> Path:
     project = find_project(args.project)
     if project is None:
         raise InvalidInput(f"no {CONFIG_FILE_NAME} in {args.project} or the folders above it")
@@ -142,7 +142,7 @@ def _print_table(runs: list[dict[str, Any]]) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    project = _project_dir(args)
+    project = project_dir(args)
     service = RunService(project)
     try:
         service.reconcile()
@@ -165,7 +165,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    project = _project_dir(args)
+    project = project_dir(args)
 
     async def cancel() -> dict[str, Any]:
         service = RunService(project)

@@ -6,20 +6,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput
 from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
 from ..versions.git import local_identity
 from .doctor import existing_dir
+from .runs import project_dir
 
 
 def _versions(args: argparse.Namespace) -> Versions:
-    project = find_project(args.project)
-    if project is None:
-        raise InvalidInput(f"no {CONFIG_FILE_NAME} in {args.project} or the folders above it")
-    return Versions(project)
+    return Versions(project_dir(args))
 
 
 def _metrics_text(metrics: dict[str, Any], limit: int = 3) -> str:
