@@ -22,7 +22,6 @@ class WorkerProcess:
         self.proc = proc
         self.pid = proc.pid
         self.started = identity(proc.pid)
-        self.kernel_pid: int | None = None
         self.warming = True  # a new worker starts its first kernel at once
         self._events: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._reader = asyncio.ensure_future(self._read())
@@ -52,7 +51,6 @@ class WorkerProcess:
         while True:
             event = await self.next_event()
             if event["type"] == "ready":
-                self.kernel_pid = event.get("kernel_pid")
                 self.warming = False
                 return
 

@@ -277,9 +277,9 @@ class RunService:
 
     def _queued_here(self) -> bool:
         """Whether a run of this process is still waiting for a worker."""
+        queued = {row["id"] for row in self.records.find("queued")}
         return any(
-            run_id not in self._workers
-            and (self.records.get(run_id) or {}).get("status") == "queued"
+            run_id in queued and run_id not in self._workers
             for run_id, task in self._tasks.items()
             if not task.done()
         )
@@ -411,7 +411,7 @@ class RunService:
                 await asyncio.to_thread(
                     self.records.update, run_id, progress_cell=event["index"] + 1
                 )
-                self._emit(run_id)
+                self._emit(run_id, with_sweep=False)
             elif kind == "finished":
                 outcome["status"] = event["status"]
                 outcome["error"] = event.get("error")
@@ -485,13 +485,15 @@ class RunService:
         self.store.close()
 
     # ----------------------------------------------------------------------- events
-    def _emit(self, run_id: str) -> None:
+    def _emit(self, run_id: str, with_sweep: bool = True) -> None:
+        """Tell listeners about a run; `with_sweep=False` for cell progress, which changes none of
+        its sweep's counts (listeners keep the sweep they last saw)."""
         if not self.listeners:
             return
         row = self.records.get(run_id)
         if row is None:
             return
-        sweep = self.records.sweep(row["sweep_id"]) if row["sweep_id"] else None
+        sweep = self.records.sweep(row["sweep_id"]) if with_sweep and row["sweep_id"] else None
         event = {
             "kind": "run",
             "project": self.prefix,

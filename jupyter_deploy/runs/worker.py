@@ -79,8 +79,7 @@ class Worker:
             self.forks.close()
             self.forks = None
             self._start_kernel(None)
-        pid = self.km.provisioner.pid if self.km.provisioner else None
-        send({"type": "ready", "worker_pid": os.getpid(), "kernel_pid": pid})
+        send({"type": "ready"})
 
     def _forked(self) -> bool:
         provisioner = getattr(self.km, "provisioner", None)

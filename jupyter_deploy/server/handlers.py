@@ -15,6 +15,7 @@ from ..doctor import run_doctor
 from ..errors import Conflict, InvalidInput, NotFound
 from ..paths import resolve_inside
 from .errors import status_for
+from .services import RunServices
 
 API_HEADER = "X-Jupyter-Deploy-Api"
 MAX_BODY_BYTES = 1024 * 1024
@@ -26,6 +27,22 @@ class BaseHandler(APIHandler):
     @property
     def root_dir(self) -> Path:
         return Path(self.settings["server_root_dir"]).expanduser()
+
+    @property
+    def services(self) -> RunServices:
+        services: RunServices = self.settings["jupyter_deploy_runs"]
+        return services
+
+    @property
+    def user_name(self) -> str:
+        user = self.current_user
+        # The display name is what people recognise in the runs table; the username of an
+        # anonymous Jupyter user is a random id.
+        for attribute in ("display_name", "name", "username"):
+            value = getattr(user, attribute, None)
+            if value:
+                return str(value)
+        return "anonymous"
 
     async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()

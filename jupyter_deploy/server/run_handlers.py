@@ -1,5 +1,6 @@
 """REST handlers for runs and sweeps (resource `jupyter_deploy:runs`)."""
 
+import asyncio
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -11,27 +12,10 @@ from ..paths import resolve_inside
 from ..runs import Limits, RunService
 from ..runs.sweep import MODES
 from .handlers import BaseHandler
-from .services import RunServices
 
 
 class RunsBase(BaseHandler):
     auth_resource = "jupyter_deploy:runs"
-
-    @property
-    def services(self) -> RunServices:
-        services: RunServices = self.settings["jupyter_deploy_runs"]
-        return services
-
-    @property
-    def user_name(self) -> str:
-        user = self.current_user
-        # The display name is what people recognise in the runs table; the username of an
-        # anonymous Jupyter user is a random id.
-        for attribute in ("display_name", "name", "username"):
-            value = getattr(user, attribute, None)
-            if value:
-                return str(value)
-        return "anonymous"
 
     async def notebook_service(self, notebook: Any) -> tuple[RunService, str]:
         """The project service and project-relative path of a root-relative notebook path."""
@@ -65,7 +49,7 @@ class ParametersHandler(RunsBase):
     @authorized
     async def get(self) -> None:
         service, notebook = await self.notebook_service(self.get_query_argument("path", ""))
-        parameters = service.parameters(notebook)
+        parameters = await asyncio.to_thread(service.parameters, notebook)
         self.write_json(
             {
                 "notebook": self.get_query_argument("path"),
@@ -80,7 +64,8 @@ class RunsHandler(RunsBase):
     @authorized
     async def get(self) -> None:
         service = await self.project_service()
-        self.write_json(service.listing(self.get_query_argument("status", None)))
+        status = self.get_query_argument("status", None)
+        self.write_json(await asyncio.to_thread(service.listing, status))
 
     @web.authenticated
     @authorized
@@ -120,7 +105,7 @@ class RunHandler(RunsBase):
     @authorized
     async def get(self, run_id: str) -> None:
         service = await self.project_service()
-        self.write_json(service.get(run_id))
+        self.write_json(await asyncio.to_thread(service.get, run_id))
 
 
 class RunActionHandler(RunsBase):

@@ -13,7 +13,6 @@ from ..versions import Identity, Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
 from .handlers import BaseHandler
-from .services import RunServices
 
 
 class VersionsBase(BaseHandler):
@@ -25,16 +24,13 @@ class VersionsBase(BaseHandler):
         return value
 
     async def versions(self, project: str) -> Versions:
-        services: RunServices = self.settings["jupyter_deploy_runs"]
-        return await asyncio.to_thread(Versions, services.project_dir(project))
+        return await asyncio.to_thread(Versions, self.services.project_dir(project))
 
     @property
     def identity(self) -> Identity:
-        user = self.current_user
-        username = str(getattr(user, "username", None) or "anonymous")
-        name = getattr(user, "display_name", None) or getattr(user, "name", None) or username
+        username = str(getattr(self.current_user, "username", None) or "anonymous")
         # Jupyter identities carry no e-mail; git needs one, so name the user and the server.
-        return Identity(str(name), f"{username}@{socket.gethostname()}")
+        return Identity(self.user_name, f"{username}@{socket.gethostname()}")
 
 
 class VersionsHandler(VersionsBase):
@@ -99,9 +95,8 @@ class StagesHandler(VersionsBase):
     @authorized
     async def get(self) -> None:
         versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
-        current = await asyncio.to_thread(stages.current, versions)
         history = await asyncio.to_thread(stages.history, versions)
-        self.write_json({"current": current, "history": history})
+        self.write_json({"current": stages.current(history), "history": history})
 
     @web.authenticated
     @authorized

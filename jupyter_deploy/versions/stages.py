@@ -24,12 +24,9 @@ def history(versions: Versions) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: (a["assigned_at"], a["number"]))
 
 
-def current(versions: Versions) -> dict[str, str]:
-    """stage -> version (`vN`) it is assigned to now."""
-    latest: dict[str, str] = {}
-    for assignment in history(versions):
-        latest[assignment["stage"]] = assignment["version"]
-    return latest
+def current(assignments: list[dict[str, Any]]) -> dict[str, str]:
+    """stage -> version (`vN`) it is assigned to now, from `history`: the newest one wins."""
+    return {a["stage"]: a["version"] for a in assignments}
 
 
 def assign(versions: Versions, reference: str, stage: str, who: Identity) -> dict[str, Any]:
@@ -58,6 +55,6 @@ def assign(versions: Versions, reference: str, stage: str, who: Identity) -> dic
 def with_stages(versions: Versions, listing: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The listing with each version's current stages (`stages: [...]`)."""
     by_version: dict[str, list[str]] = {}
-    for stage, version in current(versions).items():
+    for stage, version in current(history(versions)).items():
         by_version.setdefault(version, []).append(stage)
     return [{**v, "stages": sorted(by_version.get(v["version"], []))} for v in listing]
