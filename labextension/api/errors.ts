@@ -78,3 +78,10 @@ export function parseErrorBody(text: string): ErrorBody | null {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Any failure as an ApiError, so views can show it. */
+export function asApiError(reason: unknown): ApiError {
+  return reason instanceof ApiError
+    ? reason
+    : new ApiError(0, 'unexpected', String(reason));
+}

@@ -1,7 +1,12 @@
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { ApiError, type DeployClient, type DoctorReport } from '../api';
+import {
+  asApiError,
+  type ApiError,
+  type DeployClient,
+  type DoctorReport
+} from '../api';
 
 /** What the Deploy sidebar shows. */
 export interface IDoctorState {
@@ -94,11 +99,11 @@ export class DoctorModel implements IDisposable {
       // Handshake again after any failure: the server may have been replaced.
       this._handshakeWarning = undefined;
       if (id === this._requestId && !this._isDisposed) {
-        const error =
-          reason instanceof ApiError
-            ? reason
-            : new ApiError(0, 'unexpected', String(reason));
-        this._update({ loading: false, report: null, error });
+        this._update({
+          loading: false,
+          report: null,
+          error: asApiError(reason)
+        });
       }
     }
   }

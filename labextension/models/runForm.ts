@@ -55,7 +55,7 @@ export interface IRunFormCheck {
 }
 
 /** Concurrency to offer: the machine's cores, or 2 when unknown. */
-export function defaultConcurrency(): number {
+function defaultConcurrency(): number {
   const cores =
     typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 0;
   return Number.isInteger(cores) && cores > 0 ? cores : 2;

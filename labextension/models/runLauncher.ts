@@ -2,7 +2,8 @@ import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import {
-  ApiError,
+  asApiError,
+  type ApiError,
   type DeployClient,
   type NotebookParameters,
   type Run,
@@ -193,11 +194,4 @@ export class RunLauncherModel implements IDisposable {
   private _state: IRunLauncherState;
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;
-}
-
-/** Any failure as an ApiError, so the dialog can show it. */
-export function asApiError(reason: unknown): ApiError {
-  return reason instanceof ApiError
-    ? reason
-    : new ApiError(0, 'unexpected', String(reason));
 }

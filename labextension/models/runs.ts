@@ -1,16 +1,16 @@
 import type { IDisposable } from '@lumino/disposable';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import type {
-  ApiError,
-  DeployClient,
-  IRunEvent,
-  Run,
-  RunStatus,
-  Sweep
+import {
+  asApiError,
+  type ApiError,
+  type DeployClient,
+  type IRunEvent,
+  type Run,
+  type RunStatus,
+  type Sweep
 } from '../api';
 import { sweepActive, sweepDone } from './runFormat';
-import { asApiError } from './runLauncher';
 import {
   ALL_STATUSES,
   DEFAULT_SORT,
@@ -72,7 +72,7 @@ export function isNewerRun(candidate: Run, current: Run): boolean {
 }
 
 /** Whether `candidate` shows at least as much progress as `current`. */
-export function isNewerSweep(candidate: Sweep, current: Sweep): boolean {
+function isNewerSweep(candidate: Sweep, current: Sweep): boolean {
   const score = (sweep: Sweep) => 2 * sweepDone(sweep) + sweep.counts.running;
   return score(candidate) >= score(current);
 }

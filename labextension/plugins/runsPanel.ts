@@ -17,7 +17,7 @@ import { runParametersIcon } from '../icons';
 import { CommandIDs } from './commands';
 
 /** DOM id of the runs panel. */
-export const RUNS_PANEL_ID = 'jupyter-deploy-runs';
+const RUNS_PANEL_ID = 'jupyter-deploy-runs';
 
 type RunsPanel = MainAreaWidget<RunsWidget>;
 
