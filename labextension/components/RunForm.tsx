@@ -109,7 +109,12 @@ function FormBody({
                 ]}
               />
             </span>
-            <ConcurrencyField
+            <LabelledField
+              id="jp-DeployRunForm-concurrency"
+              className="jp-DeployRunForm-concurrency"
+              label="Concurrency"
+              title="How many runs execute at the same time"
+              inputMode="numeric"
               value={form.concurrency}
               error={check.concurrencyError}
               onChange={text => model.setConcurrency(text)}
@@ -250,39 +255,6 @@ function ParameterRow({
   );
 }
 
-function ConcurrencyField({
-  value,
-  error,
-  onChange
-}: {
-  value: string;
-  error: string | null;
-  onChange: (text: string) => void;
-}): JSX.Element {
-  const id = 'jp-DeployRunForm-concurrency';
-  return (
-    <div className="jp-DeployRunForm-concurrency">
-      <label htmlFor={id}>Concurrency</label>
-      <input
-        id={id}
-        type="text"
-        inputMode="numeric"
-        className={`jp-mod-styled jp-DeployRunForm-input${error ? ' jp-mod-invalid' : ''}`}
-        value={value}
-        title="How many runs execute at the same time"
-        aria-invalid={error !== null}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={event => onChange(event.target.value)}
-      />
-      {error && (
-        <span id={`${id}-error`} className="jp-DeployRunForm-error">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
-
 interface ILimitsFieldsProps {
   cellTimeout: string;
   timeLimit: string;
@@ -309,16 +281,22 @@ function LimitsFields(props: ILimitsFieldsProps): JSX.Element {
         Limits: <span>{limitsSummary(props.cellTimeout, props.timeLimit)}</span>
       </summary>
       <div className="jp-DeployRunForm-limitFields">
-        <LimitField
+        <LabelledField
           id="jp-DeployRunForm-cellTimeout"
+          className="jp-DeployRunForm-limit"
+          inputMode="decimal"
+          placeholder="none"
           label="Cell timeout (s)"
           title="A cell running longer than this fails the run"
           value={props.cellTimeout}
           error={props.errors.cellTimeout}
           onChange={props.onCellTimeout}
         />
-        <LimitField
+        <LabelledField
           id="jp-DeployRunForm-timeLimit"
+          className="jp-DeployRunForm-limit"
+          inputMode="decimal"
+          placeholder="none"
           label="Time limit (s)"
           title="A run taking longer than this, in all, is stopped and fails"
           value={props.timeLimit}
@@ -338,25 +316,32 @@ function limitsSummary(cellTimeout: string, timeLimit: string): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-function LimitField(props: {
+interface ILabelledFieldProps {
   id: string;
   label: string;
   title: string;
   value: string;
   error: string | null;
   onChange: (text: string) => void;
-}): JSX.Element {
+  /** Class of the wrapper, which lays the field out. */
+  className: string;
+  inputMode: 'numeric' | 'decimal';
+  placeholder?: string;
+}
+
+/** A labelled one-line input with its inline error (concurrency, limits). */
+function LabelledField(props: ILabelledFieldProps): JSX.Element {
   const { id, error } = props;
   return (
-    <div className="jp-DeployRunForm-limit">
+    <div className={props.className}>
       <label htmlFor={id}>{props.label}</label>
       <input
         id={id}
         type="text"
-        inputMode="decimal"
+        inputMode={props.inputMode}
         className={`jp-mod-styled jp-DeployRunForm-input${error ? ' jp-mod-invalid' : ''}`}
         value={props.value}
-        placeholder="none"
+        placeholder={props.placeholder}
         title={props.title}
         aria-invalid={error !== null}
         aria-describedby={error ? `${id}-error` : undefined}
