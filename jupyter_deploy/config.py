@@ -38,6 +38,7 @@ class ProjectConfig:
     notebook: str
     artifacts: tuple[str, ...]
     metrics: str
+    data: tuple[str, ...] = ()
     target: str = "auto"
     base_image: str = DEFAULT_BASE_IMAGE
     replicas: int = 1
@@ -47,6 +48,7 @@ class ProjectConfig:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["artifacts"] = list(self.artifacts)
+        data["data"] = list(self.data)
         data["secrets"] = list(self.secrets)
         data["resources"] = {k: v for k, v in data["resources"].items() if v is not None}
         return data
@@ -146,6 +148,8 @@ def validate_config(data: dict[str, Any], project_dir: Path) -> ProjectConfig:
     if not metrics.endswith(".json"):
         raise ConfigError(f"must name a .json file, got {metrics!r}", "metrics")
 
+    inputs = _data_files(data.get("data"), project_dir, {*artifacts, metrics})
+
     target = data.get("target", "auto")
     if target not in TARGETS:
         raise ConfigError(f"must be one of {', '.join(TARGETS)}, got {target!r}", "target")
@@ -170,6 +174,7 @@ def validate_config(data: dict[str, Any], project_dir: Path) -> ProjectConfig:
         notebook=notebook,
         artifacts=artifacts,
         metrics=metrics,
+        data=inputs,
         target=str(target),
         base_image=base_image,
         replicas=replicas,
@@ -204,6 +209,26 @@ def _project_path(
     except DeployError as exc:
         raise ConfigError(f"must be a path inside the project ({exc.message})", name) from None
     return Path(value).as_posix()
+
+
+def _data_files(raw: Any, project_dir: Path, outputs: set[str]) -> tuple[str, ...]:
+    """The data files the notebook reads; versions record (and DVC-track) them."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"must be a list of files the notebook reads, got {_kind(raw)}", "data")
+    paths: list[str] = []
+    for i, item in enumerate(raw):
+        label = f"data[{i}]"
+        path = _project_path({"x": item}, "x", project_dir, label=label)
+        if path in outputs:
+            raise ConfigError(f"{path!r} is an output (artifacts or metrics), not data", label)
+        if path in paths:
+            raise ConfigError(f"{path!r} is listed twice", label)
+        if (project_dir / path).is_dir():
+            raise ConfigError(f"{path!r} is a folder: list the files in it", label)
+        paths.append(path)
+    return tuple(paths)
 
 
 def _resources(raw: Any) -> Resources:

@@ -10,15 +10,28 @@ CONFIG = """model: edge-cases
 notebook: write.ipynb
 artifacts: [out/result.txt]
 metrics: metrics.json
+data: [data.txt]
+"""
+
+# The serving cell of write.ipynb: what a version's schema is read from.
+SERVE = """from typing import TypedDict
+
+class Query(TypedDict):
+    text: str
+    weight: float
+
+def predict(queries: list[Query]) -> list[str]:
+    return [q["text"] for q in queries]
 """
 
 
-def _notebook(path: Path, parameters: str, *cells: str) -> None:
+def _notebook(path: Path, parameters: str, *cells: str, serve: str | None = None) -> None:
     nb = new_notebook(
         cells=[
             new_markdown_cell("test notebook"),
             new_code_cell(parameters, metadata={"tags": ["parameters"]}),
             *(new_code_cell(c) for c in cells),
+            *([new_code_cell(serve, metadata={"tags": ["serve"]})] if serve else []),
         ],
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -39,6 +52,7 @@ def make_project(root: Path) -> Path:
         "assert open('out/result.txt').read() == str(value), 'another run overwrote my output'\n"
         "assert open('data.txt').read() == 'input data\\n'\n"
         "json.dump({'value': value, 'nested': {'score': value * 2}}, open('metrics.json', 'w'))",
+        serve=SERVE,
     )
     _notebook(root / "fail.ipynb", "x = 1", "y = x + 1", "raise ValueError('boom at ' + str(y))")
     _notebook(root / "slow.ipynb", "seconds = 60", "import time\ntime.sleep(seconds)")

@@ -40,6 +40,8 @@ def test_defaults(project: Path) -> None:
     assert config.base_image == DEFAULT_BASE_IMAGE
     assert config.replicas == 1
     assert config.secrets == ()
+    assert config.data == ()
+    assert parse_config(VALID + "data: [in/a.csv]\n", project).data == ("in/a.csv",)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,11 @@ def test_defaults(project: Path) -> None:
         ("secrets: [hunter2!]", "secrets[0]: must be a name like DB_PASSWORD"),
         ("secrets: [TOKEN, TOKEN]", "secrets[1]: 'TOKEN' is listed twice"),
         ("replica: 2", "unknown setting(s) replica; allowed:"),
+        ("data: data.csv", "data: must be a list of files the notebook reads, got str"),
+        ("data: [metrics.json]", "data[0]: 'metrics.json' is an output (artifacts or metrics)"),
+        ("data: [a.csv, ./a.csv]", "data[1]: 'a.csv' is listed twice"),
+        ("data: [../outside.csv]", "data[0]: must be a path inside the project"),
+        ("data: [.]", "data[0]: '.' is a folder: list the files in it"),
     ],
 )
 def test_invalid_values_name_the_field(project: Path, extra: str, message: str) -> None:

@@ -53,6 +53,12 @@ ALL_ROUTES = [
         "jupyter_deploy:versions",
         "write",
     ),
+    (
+        "POST",
+        "jupyter-deploy/versions/iris-classifier@v1/notebook",
+        "jupyter_deploy:versions",
+        "write",
+    ),
     ("GET", "jupyter-deploy/stages?project=iris", "jupyter_deploy:versions", "read"),
     ("POST", "jupyter-deploy/stages", "jupyter_deploy:versions", "write"),
     ("GET", "jupyter-deploy/no-such-thing", "jupyter_deploy:meta", "read"),

@@ -1,7 +1,9 @@
 """Versions against real git and DVC: promotion, the user's state left alone, interop."""
 
 import asyncio
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -112,6 +114,17 @@ def test_a_version_is_a_tagged_commit_and_the_users_changes_stay_theirs(
     assert meta["run_id"] == run1
     assert meta["parameters"] == {"value": 1}
     assert meta["author"] == {"name": "Ada Tester", "email": "ada@example.org"}
+    # The data the run read is committed as it was: git keeps it, the version names its hash.
+    assert meta["data"] == [
+        {"path": "data.txt", "md5": hashlib.md5(b"input data\n").hexdigest(), "size": 11,
+         "storage": "git"}
+    ]  # fmt: skip
+    # The serving API, read from the serve cell's type hints.
+    assert meta["schema"]["source"] == "type hints"
+    assert meta["schema"]["input"]["items"]["properties"] == {
+        "text": {"type": "string"}, "weight": {"type": "number"}
+    }  # fmt: skip
+    assert meta["schema"]["output"] == {"type": "array", "items": {"type": "string"}}
     assert git(root, "log", "-1", "--format=%an <%ae>", "edge-cases@v1").strip() == (
         "Ada Tester <ada@example.org>"
     )
@@ -335,6 +348,23 @@ async def test_versions_through_the_rest_api(
     assert (code, done["files"][0]["action"]) == (200, "create")
     assert (jp_root_dir / "proj" / "out" / "result.txt").read_text() == "1"
 
+    # The executed notebook of a version, as a read-only file to open in JupyterLab.
+    opened = {"project": "proj"}
+    code, body = await call(
+        jp_fetch, "jupyter-deploy", "versions", "edge-cases@v1", "notebook", body=opened
+    )
+    assert code == 200, body
+    path = jp_root_dir / body["path"]
+    assert body["path"] == "proj/deploy-runs/versions/edge-cases@v1/write.ipynb"
+    injected = json.loads(path.read_text())["cells"][2]["source"]
+    assert "".join(injected) == "# Parameters\nvalue = 2\n"
+    assert not os.access(path, os.W_OK) or os.geteuid() == 0
+    assert path.stat().st_mode & 0o222 == 0
+    code, body = await call(
+        jp_fetch, "jupyter-deploy", "versions", "edge-cases@v9", "notebook", body=opened
+    )
+    assert code == 404
+
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
     project: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
@@ -424,6 +454,8 @@ def test_diff_names_what_changed_between_two_versions(project: tuple[Path, list[
     assert changes["metrics"]["value"] == {"old": 1, "new": 2, "delta": 1}
     assert changes["metrics"]["nested.score"]["delta"] == 2
     assert set(changes["files"]) == {"out/result.txt"}
+    assert changes["data"] == {}
+    assert changes["schema"] == {"breaking": False, "changes": []}
     # Only papermill's injected parameters differ: matched by its tag, not its per-run id.
     assert [(c["cell_id"], c["change"]) for c in changes["cells"]] == [
         ("injected-parameters", "modified")
@@ -482,6 +514,59 @@ def test_promotion_reports_progress_per_stored_file(project: tuple[Path, list[st
     artifact.write_bytes(b"x" * (9 * 2**20))  # more than two read chunks
     seen: list[tuple[str, int, int]] = []
     Versions(root).promote(run1, ME, lambda name, done, total: seen.append((name, done, total)))
-    assert [s[1] for s in seen] == sorted(s[1] for s in seen)
-    assert len(seen) == 3
-    assert seen[-1] == ("result.txt", 9 * 2**20, 9 * 2**20)
+    model = [s for s in seen if s[0] == "result.txt"]
+    assert [s[1] for s in model] == sorted(s[1] for s in model)
+    assert len(model) == 3
+    assert model[-1] == ("result.txt", 9 * 2**20, 9 * 2**20)
+    assert seen[-1] == ("data.txt", 11, 11)  # then the data it read
+
+
+def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
+    project: tuple[Path, list[str]],
+) -> None:
+    root, _ = project
+    big = root / "data" / "big.bin"
+    big.parent.mkdir()
+    big.write_bytes(bytes(range(256)) * 8192)  # 2 MiB: linked into workspaces, not copied
+    config = root / "jupyter-deploy.yaml"
+    config.write_text(
+        config.read_text().replace("data: [data.txt]", "data: [data.txt, data/big.bin]")
+    )
+
+    async def one_run() -> str:
+        service = RunService(root, max_concurrency=1)
+        try:
+            run = await service.start_run("write.ipynb", {"value": 3}, user="t", limits=Limits())
+            await service.wait([run["id"]])
+            assert service.get(run["id"])["status"] == "succeeded"
+            return str(run["id"])
+        finally:
+            await service.close()
+
+    run = asyncio.run(one_run())
+    version = Versions(root).promote(run, ME)
+    md5 = hashlib.md5(big.read_bytes()).hexdigest()
+    assert version["data"] == [
+        {"path": "data.txt", "md5": hashlib.md5(b"input data\n").hexdigest(), "size": 11,
+         "storage": "git"},
+        {"path": "data/big.bin", "md5": md5, "size": 2 * 1024 * 1024, "storage": "dvc"},
+    ]  # fmt: skip
+    # Not in git: DVC-tracked in the version's commit, its bytes in the cache and the remote.
+    assert f"md5: {md5}" in git(root, "show", f"{version['tag']}:data/big.bin.dvc")
+    assert "/big.bin" in git(root, "show", f"{version['tag']}:data/.gitignore").splitlines()
+    _, remote = Versions(root).dvc.remote("edge-cases")
+    assert object_path(remote, md5).read_bytes() == big.read_bytes()
+
+    # A linked input changed after the run started is not what the run read.
+    os.utime(big)
+    with pytest.raises(Conflict, match=r"data/big\.bin changed after run"):
+        Versions(root).promote(run, ME)
+
+    # A git-tracked input with uncommitted edits the run read: commit first.
+    (root / "data.txt").write_text("committed later\n")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qam", "new data")
+    (root / "data.txt").write_text("input data\n")  # what the notebook expects, uncommitted
+    edited = asyncio.run(one_run())
+    with pytest.raises(Conflict, match=r"data\.txt is tracked by git and the run read uncommitted"):
+        Versions(root).promote(edited, ME)
+    assert git(root, "tag", "--list").split() == [version["tag"]]

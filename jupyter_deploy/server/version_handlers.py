@@ -12,6 +12,7 @@ from ..errors import InvalidInput
 from ..versions import Identity, Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
+from ..versions.notebook import executed_notebook
 from .handlers import BaseHandler
 
 
@@ -90,6 +91,18 @@ class VersionRestoreHandler(VersionsBase):
         self.write_json(await asyncio.to_thread(restoring.restore, versions, reference))
 
 
+class VersionNotebookHandler(VersionsBase):
+    """POST: a read-only copy of the version's executed notebook, to open in JupyterLab."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, reference: str) -> None:
+        body = self.json_body({"project"})
+        versions = await self.versions(self.project_arg(body.get("project")))
+        path = await asyncio.to_thread(executed_notebook, versions, reference)
+        self.write_json({"path": path.relative_to(self.root_dir.resolve()).as_posix()})
+
+
 class StagesHandler(VersionsBase):
     @web.authenticated
     @authorized
@@ -122,6 +135,7 @@ def version_handlers() -> list[tuple[str, type[BaseHandler]]]:
         (r"/jupyter-deploy/stages", StagesHandler),
         (rf"/jupyter-deploy/versions/{_VERSION}", VersionHandler),
         (rf"/jupyter-deploy/versions/{_VERSION}/restore", VersionRestoreHandler),
+        (rf"/jupyter-deploy/versions/{_VERSION}/notebook", VersionNotebookHandler),
     ]
 
 

@@ -1,10 +1,11 @@
-"""What changed between two versions: parameters, metrics, stored files and the notebook's
-cells (sources only: outputs differ on every run)."""
+"""What changed between two versions: parameters, metrics, model and data files, the serving
+API (breaking or not) and the notebook's cells (sources only: outputs differ on every run)."""
 
 import difflib
 import json
 from typing import Any
 
+from ..schema import schema_changes
 from .promote import Versions
 
 
@@ -14,6 +15,10 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, An
         if old.get(key) != new.get(key) or (key in old) != (key in new):
             changed[key] = {"old": old.get(key), "new": new.get(key)}
     return changed
+
+
+def _md5s(files: list[dict[str, Any]]) -> dict[str, Any]:
+    return {f["path"]: f["md5"] for f in files}
 
 
 def _numeric(value: Any) -> bool:
@@ -43,27 +48,25 @@ def diff(versions: Versions, old_ref: str, new_ref: str) -> dict[str, Any]:
     for change in metrics.values():
         if _numeric(change["old"]) and _numeric(change["new"]):
             change["delta"] = change["new"] - change["old"]
-    files = _changes(
-        {f["path"]: f["md5"] for f in old["files"]}, {f["path"]: f["md5"] for f in new["files"]}
-    )
+    files = _changes(_md5s(old["files"]), _md5s(new["files"]))
+    data = _changes(_md5s(old["data"]), _md5s(new["data"]))
     old_cells, new_cells = dict(_cells(versions, old)), _cells(versions, new)
     cells = []
     for cell_id, source in new_cells:
         before = old_cells.pop(cell_id, None)
         if before is None:
-            cells.append({"cell_id": cell_id, "change": "added", "diff": _unified("", source)})
+            cells.append(_cell(cell_id, "added", "", source))
         elif before != source:
-            cells.append(
-                {"cell_id": cell_id, "change": "modified", "diff": _unified(before, source)}
-            )
-    for cell_id, source in old_cells.items():
-        cells.append({"cell_id": cell_id, "change": "removed", "diff": _unified(source, "")})
+            cells.append(_cell(cell_id, "modified", before, source))
+    cells.extend(_cell(cell_id, "removed", source, "") for cell_id, source in old_cells.items())
     return {
         "old": old["tag"],
         "new": new["tag"],
         "parameters": _changes(old["parameters"], new["parameters"]),
         "metrics": metrics,
         "files": files,
+        "data": data,
+        "schema": schema_changes(old["schema"], new["schema"]),
         "cells": cells,
     }
 

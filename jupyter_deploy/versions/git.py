@@ -89,6 +89,17 @@ class Git:
         except GitError:
             return None
 
+    def blob_id(self, rev: str, path: str) -> str | None:
+        """The object id of a file at a revision, or None if git does not track it there."""
+        try:
+            return self.text("rev-parse", "--verify", "--quiet", f"{rev}:{path}")
+        except GitError:
+            return None
+
+    def hash_file(self, file: Path, path: str) -> str:
+        """The blob id `file` would get if committed at `path` (with that path's filters)."""
+        return self.text("hash-object", f"--path={path}", "--", str(file))
+
     def tags(self, pattern: str) -> list[str]:
         return self.text("tag", "--list", pattern).splitlines()
 

@@ -46,12 +46,12 @@ class HashCache:
             ).first()
         return str(row[0]) if row else None
 
-    def md5_of(self, path: Path) -> str:
+    def md5_of(self, path: Path, progress: Progress | None = None) -> str:
         """The file's md5, read only if its identity or stat changed since it was last hashed."""
         stat = path.stat()
         md5 = self.get(stat)
         if md5 is None:
-            md5 = md5_of(path)
+            md5 = md5_of(path, progress)
             self.put(stat, md5)
         return md5
 

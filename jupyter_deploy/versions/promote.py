@@ -9,6 +9,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,12 +19,14 @@ from ..config import ProjectConfig, load_config
 from ..errors import Conflict, NotFound
 from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
+from ..schema import infer_schema
 from ..store import STATE_DIR, open_store
 from .dvc_store import DvcStore, pointer
 from .git import Git, Identity
 from .hash_cache import HashCache, Progress
 
 VERSION_FILE = "deploy-version.json"
+INPUT_EXAMPLE = "input_example.json"
 _in_process = threading.Lock()
 
 
@@ -103,15 +106,9 @@ class Versions:
             files[".dvc/config"] = committed
 
         stored: list[dict[str, Any]] = []
-        md5s: list[str] = []
         for artifact in self.config.artifacts:
-            item = self.dvc.store(ws / artifact, self.hashes, progress)
-            md5s.append(item.md5)
-            stored.append({"path": artifact, "md5": item.md5, "size": item.size})
-            rel = PurePosixPath(artifact)
-            files[self.repo_path(f"{artifact}.dvc")] = pointer(item.md5, item.size, rel.name)
-            ignore = self.repo_path(str(rel.parent / ".gitignore"))
-            files[ignore] = _with_line(files.get(ignore) or self.git.show(head, ignore), rel.name)
+            stored.append(self._track(ws / artifact, artifact, head, files, progress))
+        data = [self._data_file(run, ws, path, head, files, progress) for path in self.config.data]
         metrics_path = ws / self.config.metrics
         if metrics_path.is_file():
             files[self.repo_path(self.config.metrics)] = metrics_path.read_bytes()
@@ -129,6 +126,8 @@ class Versions:
             "parameters": run["parameters"],
             "metrics": run["metrics"] or {},
             "files": stored,
+            "data": data,
+            "schema": self._schema(ws, run["notebook"]),
             "environment": run["environment"],
             "author": {"name": who.name, "email": who.email},
             "created_at": now(),
@@ -137,12 +136,77 @@ class Versions:
         files[self.repo_path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
 
         # Data first: once the tag exists, every byte it names is in the cache and the remote.
-        self.dvc.push(remote, md5s)
+        self.dvc.push(remote, [f["md5"] for f in [*stored, *data] if f["storage"] == "dvc"])
         tree = self.git.tree_with(head, files)
         summary = f"{tag}: run {run['id']} of {run['notebook']}"
         commit = self.git.commit_tree(tree, head, summary, who)
         self.git.tag(tag, commit, summary, meta, who)
         return {**meta, "commit": commit}
+
+    def _track(
+        self,
+        source: Path,
+        rel: str,
+        head: str,
+        files: dict[str, bytes],
+        progress: Progress | None,
+    ) -> dict[str, Any]:
+        """Store a file in DVC's cache and add its pointer (and .gitignore line) to `files`."""
+        item = self.dvc.store(source, self.hashes, progress)
+        path = PurePosixPath(rel)
+        files[self.repo_path(f"{rel}.dvc")] = pointer(item.md5, item.size, path.name)
+        ignore = self.repo_path(str(path.parent / ".gitignore"))
+        files[ignore] = _with_line(files.get(ignore) or self.git.show(head, ignore), path.name)
+        return {"path": rel, "md5": item.md5, "size": item.size, "storage": "dvc"}
+
+    def _data_file(
+        self,
+        run: dict[str, Any],
+        ws: Path,
+        rel: str,
+        head: str,
+        files: dict[str, bytes],
+        progress: Progress | None,
+    ) -> dict[str, Any]:
+        """A data file the run read: kept by git when HEAD has exactly those bytes, otherwise
+        DVC-tracked like a model file."""
+        source = ws / rel
+        if not source.is_file():
+            raise Conflict(
+                f"data file {rel} (listed under `data:`) was not there for run {run['id']}"
+            )
+        # Large inputs are linked into the workspace, not copied: one changed since the run
+        # started is not what the run read.
+        if source.is_symlink() and source.stat().st_mtime > _timestamp(run["started_at"]):
+            raise Conflict(
+                f"data file {rel} changed after run {run['id']} started, so the version could not"
+                " say what the model was trained on; run the notebook again"
+            )
+        repo_rel = self.repo_path(rel)
+        committed = self.git.blob_id(head, repo_rel)
+        if committed is None:
+            return self._track(source, rel, head, files, progress)
+        if self.git.hash_file(source, repo_rel) != committed:
+            raise Conflict(
+                f"data file {rel} is tracked by git and the run read uncommitted changes to it;"
+                " commit it and run again"
+            )
+        md5 = self.hashes.md5_of(source, progress)
+        return {"path": rel, "md5": md5, "size": source.stat().st_size, "storage": "git"}
+
+    def _schema(self, ws: Path, notebook: str) -> dict[str, Any] | None:
+        """The serving API from the executed notebook, with the run's input example if an
+        artifact is one (`input_example.json`)."""
+        try:
+            parsed = json.loads((ws / notebook).read_bytes())
+        except ValueError:
+            return None
+        example = None
+        for artifact in self.config.artifacts:
+            if PurePosixPath(artifact).name == INPUT_EXAMPLE:
+                with contextlib.suppress(OSError, ValueError):
+                    example = json.loads((ws / artifact).read_bytes())
+        return infer_schema(parsed, example)
 
     def _dvc_yaml(self, head: str) -> bytes:
         """HEAD's dvc.yaml (if any) with the project's metrics file declared, so that
@@ -169,9 +233,22 @@ class Versions:
     def listing(self) -> list[dict[str, Any]]:
         """Every version of the model, newest first, from the tags alone."""
         found = [
-            meta for name, meta in self.git.tag_meta(f"{self.model}@v*") if meta.get("tag") == name
+            _with_defaults(meta)
+            for name, meta in self.git.tag_meta(f"{self.model}@v*")
+            if meta.get("tag") == name
         ]
         return sorted(found, key=lambda v: int(str(v["version"])[1:]), reverse=True)
+
+
+def _with_defaults(meta: dict[str, Any]) -> dict[str, Any]:
+    """Versions made before data files and schemas were recorded read like newer ones."""
+    meta.setdefault("data", [])
+    meta.setdefault("schema", None)
+    return meta
+
+
+def _timestamp(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
 
 
 def _version_number(name: str) -> int | None:

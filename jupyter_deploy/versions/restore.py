@@ -1,6 +1,7 @@
-"""Put a version's model files (its DVC-stored artifacts) back into the project folder. The plan
-says what would be created or overwritten first; what is overwritten is saved to DVC's cache, so
-no local work is lost; every restored file is verified against the version's hash."""
+"""Put a version's DVC-stored files (model files, and data files git does not keep) back into the
+project folder. The plan says what would be created or overwritten first; what is overwritten is
+saved to DVC's cache, so no local work is lost; every restored file is verified against the
+version's hash."""
 
 import contextlib
 import os
@@ -19,7 +20,8 @@ from .promote import Versions
 def plan(versions: Versions, reference: str) -> dict[str, Any]:
     version = versions.show(reference)
     actions = []
-    for item in version["files"]:
+    stored = [*version["files"], *(d for d in version["data"] if d["storage"] == "dvc")]
+    for item in stored:
         target = resolve_inside(versions.project_dir, item["path"])
         if not target.exists():
             action, current = "create", None
