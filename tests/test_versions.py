@@ -466,6 +466,7 @@ def test_diff_names_what_changed_between_two_versions(project: tuple[Path, list[
     assert "value: 1 → 2  (+1)" in text
     same = deploy("version", "diff", "edge-cases@v1", "edge-cases@v1", cwd=root).stdout
     assert "parameters: unchanged" in same
+    assert "serving API: unchanged" in same
     assert "notebook cells: unchanged" in same
 
 

@@ -76,11 +76,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(json.dumps(changes, indent=2))
         return 0
     print(f"{changes['old']} → {changes['new']}")
-    for section in ("parameters", "metrics", "files"):
+    for section in ("parameters", "metrics", "files", "data"):
         print(f"\n{section}:" + ("" if changes[section] else " unchanged"))
         for name, change in changes[section].items():
             delta = f"  ({change['delta']:+.4g})" if "delta" in change else ""
             print(f"  {name}: {change['old']} → {change['new']}{delta}")
+    api = changes["schema"]
+    verdict = "BREAKING" if api["breaking"] else ("compatible" if api["changes"] else "unchanged")
+    print(f"\nserving API: {verdict}")
+    for c in api["changes"]:
+        mark = "  ✗ " if c["breaking"] else "    "
+        types = " → ".join(t for t in (c["old"], c["new"]) if t)
+        print(f"{mark}{c['side']} {c['path']}: {c['change']} ({types})")
     print("\nnotebook cells:" + ("" if changes["cells"] else " unchanged"))
     for cell in changes["cells"]:
         print(f"  {cell['change']} cell {cell['cell_id']}")
