@@ -100,7 +100,11 @@ def test_a_version_is_a_tagged_commit_and_the_users_changes_stay_theirs(
                          "? .dvcignore"}  # fmt: skip
 
     assert version["tag"] == "edge-cases@v1"
-    assert git(root, "tag", "--list").split() == ["edge-cases@v1"]
+    # `@v1` names the version; `@v1.0.0` on the same commit registers it with GTO (SemVer only).
+    assert git(root, "tag", "--list").split() == ["edge-cases@v1", "edge-cases@v1.0.0"]
+    assert git(root, "rev-parse", "edge-cases@v1.0.0^{commit}") == git(
+        root, "rev-parse", "edge-cases@v1^{commit}"
+    )
     assert git(root, "cat-file", "-t", "edge-cases@v1").strip() == "tag"
     assert git(root, "rev-parse", "edge-cases@v1^{commit}^").strip() == before["head"].strip()
     tree = git(root, "ls-tree", "-r", "--name-only", "edge-cases@v1").split()
@@ -146,7 +150,10 @@ def test_a_fresh_clone_reads_versions_with_git_and_dvc_alone(
 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(root), str(clone))
-    assert git(clone, "tag", "--list").split() == ["edge-cases@v1", "edge-cases@v2"]
+    assert git(clone, "tag", "--list", "edge-cases@v?").split() == [
+        "edge-cases@v1",
+        "edge-cases@v2",
+    ]
 
     got = dvc(clone, "get", ".", "out/result.txt", "--rev", "edge-cases@v2", "-o", "v2.txt")
     assert got.returncode == 0, got.stderr
@@ -194,7 +201,7 @@ def test_promotions_at_once_are_serialised_into_distinct_versions(
         t.join()
     assert errors == []
     assert sorted(git(root, "tag", "--list").split()) == sorted(
-        f"edge-cases@v{n}" for n in range(1, 11)
+        f"edge-cases@v{n}{gto}" for n in range(1, 11) for gto in ("", ".0.0")
     )
 
 
@@ -268,9 +275,14 @@ def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
                 assert object_path(root / ".dvc" / "cache", md5).is_file(), version["tag"]
                 assert remote is not None
                 assert object_path(remote, md5).is_file(), version["tag"]
-    # The lock dies with its holder: the next promotion goes through.
+    # The lock dies with its holder: the next promotion goes through, and registers with GTO
+    # any version killed between its two tags.
     after = deploy("version", "create", run1, cwd=root)
     assert after.returncode == 0, after.stderr
+    numbers = [v["version"] for v in Versions(root).listing()]
+    assert sorted(git(root, "tag", "--list", "*.0.0").split()) == sorted(
+        f"edge-cases@{n}.0.0" for n in numbers
+    )
 
 
 async def test_versions_through_the_rest_api(
@@ -432,6 +444,16 @@ def test_stages_are_gto_stage_tags_and_keep_their_history(
     ]
     assert {a["author"]["name"] for a in history} == {"Ops Person"}
 
+    # GTO's own tool reads the same registry: versions, and the stage each one holds.
+    gto = subprocess.run(
+        [str(Path(sys.executable).parent / "gto"), "show", "--json"],
+        cwd=root, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(gto.stdout)["edge-cases"]["version"] == "v2.0.0"
+    assert json.loads(gto.stdout)["edge-cases"]["stage"] == {
+        "production": "v2.0.0", "staging": "v2.0.0"
+    }  # fmt: skip
+
     for args, message in [
         (("edge-cases@v1", "Prod!"), "lowercase letters, digits and dashes"),
         (("edge-cases@v5", "staging"), "no version edge-cases@v5"),
@@ -570,4 +592,4 @@ def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
     edited = asyncio.run(one_run())
     with pytest.raises(Conflict, match=r"data\.txt is tracked by git and the run read uncommitted"):
         Versions(root).promote(edited, ME)
-    assert git(root, "tag", "--list").split() == [version["tag"]]
+    assert git(root, "tag", "--list").split() == [version["tag"], f"{version['tag']}.0.0"]

@@ -132,11 +132,11 @@ class Git:
         )
 
     def tag(
-        self, name: str, target: str, summary: str, meta: dict[str, Any], who: Identity
+        self, name: str, target: str, summary: str, meta: dict[str, Any] | None, who: Identity
     ) -> None:
         """An annotated tag whose message is a summary line, a blank line, then `meta` as one
         JSON line (read back by `tag_meta`); fails if the name is taken (tags never move)."""
-        message = f"{summary}\n\n{json.dumps(meta)}\n"
+        message = f"{summary}\n\n{json.dumps(meta)}\n" if meta is not None else f"{summary}\n"
         self.run("tag", "-a", name, target, "-F", "-", input_bytes=message.encode(),
                  env=_identity_env(who))  # fmt: skip
 

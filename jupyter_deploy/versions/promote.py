@@ -34,6 +34,12 @@ def tag_name(model: str, number: int) -> str:
     return f"{model}@v{number}"
 
 
+def gto_tag_name(model: str, number: int) -> str:
+    """GTO reads versions only as SemVer: `model@vN.0.0`, on the same commit as `model@vN`,
+    registers the version with GTO, so `gto show` lists it and the stage tags on it."""
+    return f"{model}@v{number}.0.0"
+
+
 class Versions:
     def __init__(self, project_dir: Path) -> None:
         self.project_dir = project_dir.resolve()
@@ -92,7 +98,9 @@ class Versions:
         head = self.git.head()
         if head is None:
             raise Conflict("the repository has no commit yet: commit the project first")
-        number = (self.numbers() or [0])[-1] + 1
+        numbers = self.numbers()
+        self._register_with_gto(numbers, who)
+        number = (numbers or [0])[-1] + 1
         files: dict[str, bytes] = {}
         for path, content in self.dvc.ensure_initialized().items():
             if self.git.show(head, path) is None:
@@ -141,7 +149,16 @@ class Versions:
         summary = f"{tag}: run {run['id']} of {run['notebook']}"
         commit = self.git.commit_tree(tree, head, summary, who)
         self.git.tag(tag, commit, summary, meta, who)
+        self.git.tag(gto_tag_name(self.model, number), commit, summary, None, who)
         return {**meta, "commit": commit}
+
+    def _register_with_gto(self, numbers: list[int], who: Identity) -> None:
+        """Add the GTO tag a version lacks: a promotion killed between its two tags left one."""
+        registered = set(self.git.tags(f"{self.model}@v*.0.0"))
+        for n in numbers:
+            if gto_tag_name(self.model, n) not in registered:
+                tag = tag_name(self.model, n)
+                self.git.tag(gto_tag_name(self.model, n), f"{tag}^{{commit}}", tag, None, who)
 
     def _track(
         self,
