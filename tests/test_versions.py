@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 from conftest import JUPYTER, call, deploy
+from http_store import http_store
 from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Conflict, NotFound
 from jupyter_deploy.runs import Limits, RunService
 from jupyter_deploy.versions import Identity, Versions, dvc_store
+from jupyter_deploy.versions import restore as restoring
 from jupyter_deploy.versions.dvc_store import object_path
 
 DVC = str(Path(sys.executable).parent / "dvc")
@@ -537,11 +539,14 @@ def test_promotion_reports_progress_per_stored_file(project: tuple[Path, list[st
     artifact.write_bytes(b"x" * (9 * 2**20))  # more than two read chunks
     seen: list[tuple[str, int, int]] = []
     Versions(root).promote(run1, ME, lambda name, done, total: seen.append((name, done, total)))
-    model = [s for s in seen if s[0] == "result.txt"]
+    model = [s for s in seen if s[0] == "storing result.txt"]
     assert [s[1] for s in model] == sorted(s[1] for s in model)
     assert len(model) == 3
-    assert model[-1] == ("result.txt", 9 * 2**20, 9 * 2**20)
-    assert seen[-1] == ("data.txt", 11, 11)  # then the data it read
+    assert model[-1] == ("storing result.txt", 9 * 2**20, 9 * 2**20)
+    assert seen[len(model) :] == [
+        ("hashing data.txt", 11, 11),  # the data it read, kept by git
+        ("pushing out/result.txt to jupyter-deploy", 9 * 2**20, 9 * 2**20),
+    ]
 
 
 def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
@@ -577,7 +582,8 @@ def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
     # Not in git: DVC-tracked in the version's commit, its bytes in the cache and the remote.
     assert f"md5: {md5}" in git(root, "show", f"{version['tag']}:data/big.bin.dvc")
     assert "/big.bin" in git(root, "show", f"{version['tag']}:data/.gitignore").splitlines()
-    _, remote = Versions(root).dvc.remote("edge-cases")
+    remote = Versions(root).dvc.remote("edge-cases").path
+    assert remote is not None
     assert object_path(remote, md5).read_bytes() == big.read_bytes()
 
     # A linked input changed after the run started is not what the run read.
@@ -593,3 +599,35 @@ def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
     with pytest.raises(Conflict, match=r"data\.txt is tracked by git and the run read uncommitted"):
         Versions(root).promote(edited, ME)
     assert git(root, "tag", "--list").split() == [version["tag"], f"{version['tag']}.0.0"]
+
+
+def test_any_dvc_remote_by_configuration(project: tuple[Path, list[str]], tmp_path: Path) -> None:
+    """A remote DVC reaches over the network (here an HTTP object store standing in for S3 and
+    the like): versions are pushed with DVC's own transfer and restored from it."""
+    root, (run1, run2) = project
+    store = tmp_path / "store"
+    with http_store(store) as base:
+        assert dvc(root, "init", "-q").returncode == 0
+        url = base.replace("://", "://ada:s3cret@") + "/dvc"
+        assert dvc(root, "remote", "add", "-d", "web", url).returncode == 0
+        seen: list[str] = []
+        version = Versions(root).promote(run1, ME, lambda name, done, total: seen.append(name))
+        md5 = version["files"][0]["md5"]
+        assert object_path(store / "dvc", md5).read_bytes() == b"1"
+        assert "pushing out/result.txt to web" in seen
+        # Clones find the remote in the version, without the password.
+        committed = git(root, "show", f"{version['tag']}:.dvc/config")
+        assert "/dvc" in committed
+        assert "s3cret" not in committed
+
+        # A restore with an empty local cache fetches from the remote and verifies.
+        shutil.rmtree(root / ".dvc" / "cache")
+        restoring.restore(Versions(root), version["tag"])
+        assert (root / "out" / "result.txt").read_bytes() == b"1"
+
+    # The store is gone: the promotion fails before any tag, and says why without the password.
+    with pytest.raises(Conflict, match="DVC remote 'web'") as caught:
+        Versions(root).promote(run2, ME)
+    assert "s3cret" not in str(caught.value)
+    assert "ada:***@" in str(caught.value)
+    assert git(root, "tag", "--list", "edge-cases@v?").split() == ["edge-cases@v1"]

@@ -25,10 +25,10 @@ def _metrics_text(metrics: dict[str, Any], limit: int = 3) -> str:
 
 
 def _storing(name: str, done: int, total: int) -> None:
-    """A live line while large files are hashed and stored (terminals only)."""
+    """A live line while large files are hashed, stored and pushed (terminals only)."""
     if sys.stderr.isatty() and total >= 64 * 2**20:
         end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r\033[Kstoring {name}: {done >> 20}/{total >> 20} MiB{end}")
+        sys.stderr.write(f"\r\033[K{name}: {done >> 20}/{total >> 20} MiB{end}")
         sys.stderr.flush()
 
 

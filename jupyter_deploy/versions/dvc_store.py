@@ -5,8 +5,10 @@ kernel copies them; nothing in the user's working tree is added, moved or replac
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +16,11 @@ from typing import Any
 
 import configobj  # type: ignore[import-untyped]  # DVC's own config reader
 
-from ..errors import ConfigError, Conflict
-from .hash_cache import HashCache, Progress, md5_of
+from ..errors import ConfigError, Conflict, DeployError
+from .hash_cache import HashCache, Progress, md5_of, named
 
 DEFAULT_REMOTE = "jupyter-deploy"
+_PASSWORD = re.compile(r"(://[^/\s:@]+):[^/\s@]+@")
 DVC_GITIGNORE = b"/config.local\n/tmp\n/cache\n"
 DVCIGNORE = b"# Patterns DVC ignores (https://dvc.org/doc/user-guide/dvcignore)\n"
 
@@ -26,6 +29,13 @@ DVCIGNORE = b"# Patterns DVC ignores (https://dvc.org/doc/user-guide/dvcignore)\
 class Stored:
     md5: str
     size: int
+
+
+@dataclass(frozen=True)
+class Remote:
+    name: str
+    url: str
+    path: Path | None  # a local directory: objects are linked or copied straight in
 
 
 def object_path(base: Path, md5: str) -> Path:
@@ -63,38 +73,39 @@ class DvcStore:
             ".dvcignore": (self.root / ".dvcignore").read_bytes(),
         }
 
-    def remote(self, project_name: str) -> tuple[str, Path]:
-        """The remote versions are pushed to: the configured default remote (a local directory,
-        in this release), or a directory outside the project, which is then recorded in the
-        untracked `.dvc/config.local` so DVC in this working copy finds it too."""
+    def remote(self, project_name: str) -> Remote:
+        """The remote versions are pushed to: the configured default remote (any kind DVC
+        supports), or a directory outside the project, which is then recorded in the untracked
+        `.dvc/config.local` so DVC in this working copy finds it too."""
         config = self._config()
         name = config.get("core", {}).get("remote")
         if name:
-            url = str(config.get(f'remote "{name}"', {}).get("url", ""))
+            section = config.get(f'remote "{name}"')
+            if not isinstance(section, dict) or not section.get("url"):
+                raise ConfigError(f"DVC's default remote {name!r} has no url in .dvc/config")
+            url = str(section["url"])
             if "://" in url and not url.startswith("file://"):
-                raise ConfigError(
-                    f"DVC remote {name!r} ({url}) is not a local directory; this release pushes "
-                    "versions to local directories only"
-                )
+                return Remote(name, url, None)
             path = Path(url.removeprefix("file://"))
-            return name, path if path.is_absolute() else (self.dvc_dir / path).resolve()
+            path = path if path.is_absolute() else (self.dvc_dir / path).resolve()
+            return Remote(name, str(path), path)
         digest = hashlib.sha1(str(self.root).encode()).hexdigest()[:10]  # noqa: S324 - a name
         path = data_dir() / "dvc-remote" / f"{project_name}-{digest}"
         local = self.dvc_dir / "config.local"
         local.write_bytes(self.config_with_remote(
-            local.read_bytes() if local.is_file() else None, DEFAULT_REMOTE, path
+            local.read_bytes() if local.is_file() else None, DEFAULT_REMOTE, str(path)
         ) or b"")  # fmt: skip
-        return DEFAULT_REMOTE, path
+        return Remote(DEFAULT_REMOTE, str(path), path)
 
     @staticmethod
-    def config_with_remote(current: bytes | None, name: str, url: Path) -> bytes | None:
+    def config_with_remote(current: bytes | None, name: str, url: str) -> bytes | None:
         """`current` (a DVC config file's bytes) with `name` as its default remote, or None when
-        it already names a default remote."""
+        it already names a default remote. A password in the URL is left out: this goes to git."""
         config = configobj.ConfigObj((current or b"").decode().splitlines())
         if config.get("core", {}).get("remote"):
             return None
         config.setdefault("core", {})["remote"] = name
-        config[f'remote "{name}"'] = {"url": str(url)}
+        config[f'remote "{name}"'] = {"url": re.sub(_PASSWORD, r"\1@", url)}
         config.filename = None
         return "\n".join(config.write()).encode() + b"\n"
 
@@ -123,7 +134,7 @@ class DvcStore:
             # the page cache, which costs far less than pushing every byte through user space.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 copied = pool.submit(shutil.copyfile, source, tmp)
-                md5 = md5_of(source, progress)
+                md5 = md5_of(source, named("storing", progress))
                 copied.result()
             after = source.stat()
             if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
@@ -146,22 +157,80 @@ class DvcStore:
             known.put(stat, md5)
         return Stored(md5, size)
 
-    def push(self, remote: Path, md5s: list[str]) -> None:
-        """Copy objects to a local remote (hard links when on the same file system)."""
-        for md5 in md5s:
-            target = object_path(remote, md5)
-            if target.exists():
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".tmp-{md5}")
-            source = object_path(self.cache, md5)
-            try:
-                os.link(source, tmp)
-            except OSError:
-                shutil.copyfile(source, tmp)
-                with open(tmp, "rb+") as f:
-                    os.fsync(f.fileno())
-            os.replace(tmp, target)
+    def push(
+        self, remote: Remote, objects: list[tuple[str, Stored]], progress: Progress | None = None
+    ) -> None:
+        """Copy objects (named for progress) from the cache to the remote."""
+        if remote.path is None:
+            self._push_with_dvc(remote, objects, progress)
+            return
+        for name, item in objects:
+            target = object_path(remote.path, item.md5)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".tmp-{item.md5}")
+                source = object_path(self.cache, item.md5)
+                try:
+                    os.link(source, tmp)  # same file system: no bytes move
+                except OSError:
+                    shutil.copyfile(source, tmp)
+                    with open(tmp, "rb+") as f:
+                        os.fsync(f.fileno())
+                os.replace(tmp, target)
+            if progress is not None:
+                progress(f"pushing {name} to {remote.name}", item.size, item.size)
+
+    def fetch(self, remote: Remote, md5: str) -> Path | None:
+        """An object's file from the cache, fetched from the remote first when missing."""
+        cached = object_path(self.cache, md5)
+        if cached.is_file():
+            return cached
+        if remote.path is not None:
+            stored = object_path(remote.path, md5)
+            return stored if stored.is_file() else None
+        with self._dvc_remote(remote, "pull") as (repo, odb):
+            from dvc_data.hashfile.hash_info import HashInfo
+
+            repo.cloud.pull([HashInfo("md5", md5)], odb=odb)
+        return cached if cached.is_file() else None
+
+    def _push_with_dvc(
+        self, remote: Remote, objects: list[tuple[str, Stored]], progress: Progress | None
+    ) -> None:
+        """S3, GCS, SSH, HTTP, ...: DVC's own transfer, so its remote settings and credentials
+        (from `.dvc/config.local` or the environment, never from git) apply unchanged."""
+        with self._dvc_remote(remote, "push") as (repo, odb):
+            from dvc_data.hashfile.hash_info import HashInfo
+
+            for name, item in objects:
+                result = repo.cloud.push([HashInfo("md5", item.md5)], odb=odb)
+                if result.failed:
+                    raise Conflict(
+                        f"could not push {name} to DVC remote {remote.name!r}"
+                        f" ({redact(remote.url)}); nothing was tagged"
+                    )
+                if progress is not None:
+                    progress(f"pushing {name} to {remote.name}", item.size, item.size)
+
+    @contextlib.contextmanager
+    def _dvc_remote(self, remote: Remote, command: str) -> Iterator[tuple[Any, Any]]:
+        # DVC takes a second to import: only promotions to non-local remotes pay for it.
+        from dvc.repo import Repo
+
+        try:
+            with Repo(str(self.root)) as repo:
+                yield repo, repo.cloud.get_remote_odb(remote.name, command)
+        except DeployError:
+            raise
+        except Exception as exc:  # DVC's and the storage libraries' errors vary by remote kind
+            raise Conflict(
+                f"DVC remote {remote.name!r} ({redact(remote.url)}) failed: {redact(str(exc))}"
+            ) from None
+
+
+def redact(text: str) -> str:
+    """URLs with their password (or token) hidden: error messages reach logs and browsers."""
+    return re.sub(_PASSWORD, r"\1:***@", text)
 
 
 def pointer(md5: str, size: int, name: str) -> bytes:

@@ -16,6 +16,13 @@ CHUNK = 4 * 1024 * 1024
 Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes in all)
 
 
+def named(verb: str, progress: Progress | None) -> Progress | None:
+    """`progress` with what is being done put before each file name."""
+    if progress is None:
+        return None
+    return lambda name, done, total: progress(f"{verb} {name}", done, total)
+
+
 def md5_of(path: Path, progress: Progress | None = None) -> str:
     digest = hashlib.md5()  # noqa: S324 - DVC's content address, not a security hash
     total = path.stat().st_size

@@ -21,9 +21,9 @@ from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
 from ..schema import infer_schema
 from ..store import STATE_DIR, open_store
-from .dvc_store import DvcStore, pointer
+from .dvc_store import DvcStore, Stored, pointer
 from .git import Git, Identity
-from .hash_cache import HashCache, Progress
+from .hash_cache import HashCache, Progress, named
 
 VERSION_FILE = "deploy-version.json"
 INPUT_EXAMPLE = "input_example.json"
@@ -105,10 +105,10 @@ class Versions:
         for path, content in self.dvc.ensure_initialized().items():
             if self.git.show(head, path) is None:
                 files[path] = content
-        remote_name, remote = self.dvc.remote(self.model)
+        remote = self.dvc.remote(self.model)
         # Clones read the remote from the version's own .dvc/config.
         committed = self.dvc.config_with_remote(
-            self.git.show(head, ".dvc/config"), remote_name, remote
+            self.git.show(head, ".dvc/config"), remote.name, remote.url
         )
         if committed is not None:
             files[".dvc/config"] = committed
@@ -144,7 +144,8 @@ class Versions:
         files[self.repo_path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
 
         # Data first: once the tag exists, every byte it names is in the cache and the remote.
-        self.dvc.push(remote, [f["md5"] for f in [*stored, *data] if f["storage"] == "dvc"])
+        pushed = [f for f in [*stored, *data] if f["storage"] == "dvc"]
+        self.dvc.push(remote, [(f["path"], Stored(f["md5"], f["size"])) for f in pushed], progress)
         tree = self.git.tree_with(head, files)
         summary = f"{tag}: run {run['id']} of {run['notebook']}"
         commit = self.git.commit_tree(tree, head, summary, who)
@@ -208,7 +209,7 @@ class Versions:
                 f"data file {rel} is tracked by git and the run read uncommitted changes to it;"
                 " commit it and run again"
             )
-        md5 = self.hashes.md5_of(source, progress)
+        md5 = self.hashes.md5_of(source, named("hashing", progress))
         return {"path": rel, "md5": md5, "size": source.stat().st_size, "storage": "git"}
 
     def _schema(self, ws: Path, notebook: str) -> dict[str, Any] | None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from ..errors import Conflict, NotFound
 from ..paths import resolve_inside
-from .dvc_store import object_path
 from .hash_cache import md5_of
 from .promote import Versions
 
@@ -35,7 +34,7 @@ def plan(versions: Versions, reference: str) -> dict[str, Any]:
 def restore(versions: Versions, reference: str) -> dict[str, Any]:
     with versions.serialised():
         planned = plan(versions, reference)
-        remote_name, remote = versions.dvc.remote(versions.model)
+        remote = versions.dvc.remote(versions.model)
         for item in planned["files"]:
             if item["action"] == "unchanged":
                 continue
@@ -43,15 +42,12 @@ def restore(versions: Versions, reference: str) -> dict[str, Any]:
             if item["action"] == "overwrite":
                 # Whatever is there now stays recoverable by its hash.
                 item["saved_as"] = versions.dvc.store(target, versions.hashes).md5
-            source = object_path(versions.dvc.cache, item["md5"])
-            if not source.is_file():
-                fetched = object_path(remote, item["md5"])
-                if not fetched.is_file():
-                    raise NotFound(
-                        f"{item['path']} ({item['md5']}) is in neither DVC's cache nor the"
-                        f" remote {remote_name!r}"
-                    )
-                source = fetched
+            source = versions.dvc.fetch(remote, item["md5"])
+            if source is None:
+                raise NotFound(
+                    f"{item['path']} ({item['md5']}) is in neither DVC's cache nor the"
+                    f" remote {remote.name!r}"
+                )
             _copy_verified(source, target, item["md5"])
             versions.hashes.put(target.stat(), item["md5"])  # the next plan need not read it
         return planned
