@@ -354,7 +354,11 @@ async def test_versions_through_the_rest_api(
     code, planned = await call(
         jp_fetch, "jupyter-deploy", "versions", "edge-cases@v2", "restore", **q
     )
-    assert [(f["path"], f["action"]) for f in planned["files"]] == [("out/result.txt", "create")]
+    assert [(f["path"], f["action"]) for f in planned["files"]] == [
+        ("out/result.txt", "create"),
+        ("metrics.json", "create"),  # from the version's commit, as git keeps it
+        ("data.txt", "unchanged"),
+    ]
     assert not (jp_root_dir / "proj" / "out").exists(), "a plan changes nothing"
     code, done = await call(
         jp_fetch, "jupyter-deploy", "versions", "edge-cases@v2", "restore", body={"project": "proj"}
@@ -517,6 +521,7 @@ def test_restore_asks_first_keeps_what_it_overwrites_and_verifies_what_it_writes
     line = next(ln for ln in done.stdout.splitlines() if "saved the previous" in ln)
     kept = object_path(root / ".dvc" / "cache", line.rsplit(" ", 1)[1])
     assert kept.read_text() == "my local experiment"
+    assert json.loads((root / "metrics.json").read_text())["value"] == 1
 
     again = deploy("version", "restore", "edge-cases@v1", "--yes", cwd=root)
     assert "Nothing to do." in again.stdout
@@ -531,6 +536,7 @@ def test_restore_asks_first_keeps_what_it_overwrites_and_verifies_what_it_writes
     assert refused.returncode == 1
     assert "damaged" in refused.stderr
     assert target.read_bytes() == b"1"
+    assert json.loads((root / "metrics.json").read_text())["value"] == 1
 
 
 def test_promotion_reports_progress_per_stored_file(project: tuple[Path, list[str]]) -> None:

@@ -1,9 +1,11 @@
-"""Put a version's DVC-stored files (model files, and data files git does not keep) back into the
-project folder. The plan says what would be created or overwritten first; what is overwritten is
-saved to DVC's cache, so no local work is lost; every restored file is verified against the
-version's hash."""
+"""Put a version's files back into the project folder: model files and data from DVC, the metrics
+file and git-kept data from the version's commit. The plan says what would be created or
+overwritten first; what is overwritten is saved to DVC's cache, so no local work is lost; every
+restored file is verified against the version's hash, and every source is fetched before anything
+is replaced."""
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -19,8 +21,7 @@ from .promote import Versions
 def plan(versions: Versions, reference: str) -> dict[str, Any]:
     version = versions.show(reference)
     actions = []
-    stored = [*version["files"], *(d for d in version["data"] if d["storage"] == "dvc")]
-    for item in stored:
+    for item in _files(versions, version):
         target = resolve_inside(versions.project_dir, item["path"])
         if not target.exists():
             action, current = "create", None
@@ -31,35 +32,61 @@ def plan(versions: Versions, reference: str) -> dict[str, Any]:
     return {"version": version["tag"], "files": actions}
 
 
+def _files(versions: Versions, version: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a version puts back: its DVC-stored files, its metrics file and the data files git
+    keeps (both from its commit)."""
+    dvc = [*version["files"], *(d for d in version["data"] if d["storage"] == "dvc")]
+    in_git = [d["path"] for d in version["data"] if d["storage"] == "git"]
+    if versions.config.metrics not in in_git:
+        in_git.insert(0, versions.config.metrics)
+    kept = []
+    for path in in_git:
+        blob = versions.git.show(version["tag"], versions.repo_path(path))
+        if blob is not None:
+            md5 = hashlib.md5(blob).hexdigest()  # noqa: S324 - DVC's content address
+            kept.append({"path": path, "md5": md5, "size": len(blob), "storage": "git"})
+    return [*dvc, *kept]
+
+
 def restore(versions: Versions, reference: str) -> dict[str, Any]:
     with versions.serialised():
         planned = plan(versions, reference)
         remote = versions.dvc.remote(versions.model)
-        for item in planned["files"]:
-            if item["action"] == "unchanged":
-                continue
+        changing = [item for item in planned["files"] if item["action"] != "unchanged"]
+        # Every source is at hand before anything in the project is touched.
+        sources: list[Path | bytes] = []
+        for item in changing:
+            source: Path | bytes | None
+            if item["storage"] == "git":
+                source = versions.git.show(planned["version"], versions.repo_path(item["path"]))
+            else:
+                source = versions.dvc.fetch(remote, item["md5"])
+            if source is None:
+                raise NotFound(
+                    f"{item['path']} ({item['md5']}) is in neither DVC's cache nor the"
+                    f" remote {remote.name!r}; nothing was restored"
+                )
+            sources.append(source)
+        for item, source in zip(changing, sources, strict=True):
             target = resolve_inside(versions.project_dir, item["path"])
             if item["action"] == "overwrite":
                 # Whatever is there now stays recoverable by its hash.
                 item["saved_as"] = versions.dvc.store(target, versions.hashes).md5
-            source = versions.dvc.fetch(remote, item["md5"])
-            if source is None:
-                raise NotFound(
-                    f"{item['path']} ({item['md5']}) is in neither DVC's cache nor the"
-                    f" remote {remote.name!r}"
-                )
             _copy_verified(source, target, item["md5"])
             versions.hashes.put(target.stat(), item["md5"])  # the next plan need not read it
         return planned
 
 
-def _copy_verified(source: Path, target: Path, md5: str) -> None:
+def _copy_verified(source: Path | bytes, target: Path, md5: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        shutil.copyfile(source, tmp)
+        if isinstance(source, bytes):
+            tmp.write_bytes(source)
+        else:
+            shutil.copyfile(source, tmp)
         got = md5_of(tmp)
         if got != md5:
             raise Conflict(
