@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from ..config import CONFIG_FILE_NAME
 from ..errors import NotFound
 from ..paths import relative_to_root, resolve_inside
 from ..runs import RunService
+from ..store import Store, open_store
 
 RUN_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
 SCHEMA_FILE = Path(__file__).parent / "events" / "run.yaml"
@@ -23,6 +25,9 @@ class RunServices:
         self.emit = emit
         self._services: dict[Path, RunService] = {}
         self._lock = asyncio.Lock()
+        # Versions requests open no RunService (no warm kernels), only the project's store.
+        self._stores: dict[Path, Store] = {}
+        self._stores_lock = threading.Lock()
 
     def project_dir(self, project: str) -> Path:
         path = resolve_inside(self.root, project)
@@ -44,6 +49,14 @@ class RunServices:
                 self._services[project_dir] = service
             return service
 
+    def store(self, project_dir: Path) -> Store:
+        """The project's state store, opened (and migrated) once; called from worker threads."""
+        with self._stores_lock:
+            store = self._stores.get(project_dir)
+            if store is None:
+                store = self._stores[project_dir] = open_store(project_dir)
+            return store
+
     def _forward(self, event: dict[str, Any]) -> None:
         self.emit(
             {
@@ -57,3 +70,7 @@ class RunServices:
     async def close(self) -> None:
         services, self._services = list(self._services.values()), {}
         await asyncio.gather(*(s.close() for s in services), return_exceptions=True)
+        with self._stores_lock:
+            stores, self._stores = list(self._stores.values()), {}
+        for store in stores:
+            store.close()

@@ -25,7 +25,10 @@ class VersionsBase(BaseHandler):
         return value
 
     async def versions(self, project: str) -> Versions:
-        return await asyncio.to_thread(Versions, self.services.project_dir(project))
+        project_dir = self.services.project_dir(project)
+        return await asyncio.to_thread(
+            lambda: Versions(project_dir, self.services.store(project_dir))
+        )
 
     @property
     def identity(self) -> Identity:

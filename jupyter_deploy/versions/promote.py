@@ -20,7 +20,7 @@ from ..errors import Conflict, NotFound
 from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
 from ..schema import infer_schema
-from ..store import STATE_DIR, open_store
+from ..store import STATE_DIR, Store, open_store
 from .dvc_store import DvcStore, Stored, pointer
 from .git import Git, Identity
 from .hash_cache import HashCache, Progress, named
@@ -41,14 +41,15 @@ def gto_tag_name(model: str, number: int) -> str:
 
 
 class Versions:
-    def __init__(self, project_dir: Path) -> None:
+    def __init__(self, project_dir: Path, store: Store | None = None) -> None:
         self.project_dir = project_dir.resolve()
         self.config: ProjectConfig = load_config(self.project_dir)
         self.git = Git.containing(self.project_dir)
         rel = self.project_dir.relative_to(self.git.root.resolve()).as_posix()
         self.prefix = "" if rel == "." else rel
         self.dvc = DvcStore(self.git.root)
-        store = open_store(self.project_dir)
+        # The server passes the project's open store; the CLI opens it here, once per command.
+        store = store or open_store(self.project_dir)
         self.records = RunRecords(store)
         self.hashes = HashCache(store)
 
