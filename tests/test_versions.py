@@ -111,11 +111,15 @@ def test_a_version_is_a_tagged_commit_and_the_users_changes_stay_theirs(
     assert git(root, "rev-parse", "edge-cases@v1^{commit}^").strip() == before["head"].strip()
     tree = git(root, "ls-tree", "-r", "--name-only", "edge-cases@v1").split()
     for path in ("out/result.txt.dvc", "out/.gitignore", "metrics.json", "write.ipynb",
-                 "dvc.yaml", "deploy-version.json", ".dvc/config"):  # fmt: skip
+                 "dvc.yaml", "deploy-version.json", "deploy-environment.txt",
+                 ".dvc/config"):  # fmt: skip
         assert path in tree
     assert "notes.md" not in tree
     assert "scratch.py" not in tree
     assert git(root, "show", "edge-cases@v1:data.txt") == "input data\n"
+    lock = git(root, "show", "edge-cases@v1:deploy-environment.txt").splitlines()
+    assert lock[0].startswith("# edge-cases@v1: the run's kernel environment (Python 3.")
+    assert any(line.startswith("ipykernel==") for line in lock)
     meta = json.loads(git(root, "show", "edge-cases@v1:deploy-version.json"))
     assert meta["run_id"] == run1
     assert meta["parameters"] == {"value": 1}

@@ -27,6 +27,7 @@ from .hash_cache import HashCache, Progress, named
 
 VERSION_FILE = "deploy-version.json"
 INPUT_EXAMPLE = "input_example.json"
+ENVIRONMENT_LOCK = "deploy-environment.txt"
 _in_process = threading.Lock()
 
 
@@ -143,6 +144,9 @@ class Versions:
             "source_commit": head,
         }
         files[self.repo_path(VERSION_FILE)] = (json.dumps(meta, indent=2) + "\n").encode()
+        lock = _environment_lock(run["environment"], tag)
+        if lock is not None:
+            files[self.repo_path(ENVIRONMENT_LOCK)] = lock
 
         # Data first: once the tag exists, every byte it names is in the cache and the remote.
         pushed = [f for f in [*stored, *data] if f["storage"] == "dvc"]
@@ -257,6 +261,16 @@ class Versions:
             if meta.get("tag") == name
         ]
         return sorted(found, key=lambda v: int(str(v["version"])[1:]), reverse=True)
+
+
+def _environment_lock(environment: dict[str, Any] | None, tag: str) -> bytes | None:
+    """The run kernel's packages as pip requirements, so anyone can rebuild the environment:
+    `pip install -r <(git show TAG:deploy-environment.txt)`."""
+    if not environment or not environment.get("packages"):
+        return None
+    lines = [f"# {tag}: the run's kernel environment (Python {environment.get('python', '?')})"]
+    lines += [f"{name}=={version}" for name, version in environment["packages"].items()]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def _with_defaults(meta: dict[str, Any]) -> dict[str, Any]:
