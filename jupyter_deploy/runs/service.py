@@ -239,7 +239,7 @@ class RunService:
         for row in rows:
             self._tasks[row["id"]] = asyncio.ensure_future(self._execute(row["id"], kernel))
         sweep_out = self.sweep_dict(sweep) if sweep else None
-        return sweep_out, [self.get(r["id"]) for r in rows]
+        return sweep_out, await asyncio.to_thread(lambda: [self.get(r["id"]) for r in rows])
 
     async def start_run(
         self, notebook: str, values: dict[str, Any], *, user: str, limits: Limits
@@ -269,7 +269,7 @@ class RunService:
         return sweep, runs
 
     async def rerun(self, run_id: str, *, user: str) -> dict[str, Any]:
-        row = self.records.get(run_id)
+        row = await self._row(run_id)
         if row is None:
             raise NotFound(f"no run {run_id!r} in this project")
         limits = Limits(row["cell_timeout"], row["time_limit"])
@@ -291,7 +291,7 @@ class RunService:
 
     # ----------------------------------------------------------------------- executing
     async def _execute(self, run_id: str, kernel: str) -> None:
-        row = self.records.get(run_id)
+        row = await self._row(run_id)
         assert row is not None
         sweep_slot = self._sweep_slots.get(row["sweep_id"] or "") or asyncio.Semaphore(1)
         try:
@@ -302,16 +302,17 @@ class RunService:
             raise
         finally:
             self._tasks.pop(run_id, None)
-            self._emit(run_id)
+            await self._emit(run_id)
 
     async def _run_one(self, run_id: str, kernel: str) -> None:
-        row = self.records.get(run_id)
+        row = await self._row(run_id)
         assert row is not None
-        config = self._config()
+        config, nb = await asyncio.to_thread(
+            lambda: (self._config(), read_notebook(self.project_dir / row["notebook"]))
+        )
         outputs = {*config.artifacts, config.metrics}
         ws = workspace.workspace_dir(self.project_dir, run_id)
         notebook = ws / row["notebook"]
-        nb = read_notebook(self.project_dir / row["notebook"])
         total = len(nb["cells"]) + (1 if row["parameters"] else 0)
         started = time.monotonic()
         # Claim the run first: a run cancelled while queued never gets a workspace.
@@ -327,7 +328,7 @@ class RunService:
         )
         if not moved:
             return
-        self._emit(run_id)
+        await self._emit(run_id)
         await asyncio.to_thread(workspace.prepare_workspace, self.project_dir, run_id, outputs)
         before = await asyncio.to_thread(workspace.snapshot, ws)
 
@@ -337,7 +338,7 @@ class RunService:
         await asyncio.to_thread(
             self.records.update, run_id, worker_pid=worker.pid, worker_started=worker.started
         )
-        if self.records.get(run_id)["cancel_requested"]:  # type: ignore[index]
+        if (await self._row(run_id) or {}).get("cancel_requested"):
             await worker.kill()
         job = {
             "run_id": run_id,
@@ -380,7 +381,7 @@ class RunService:
         finally:
             self._workers.pop(run_id, None)
 
-        latest = self.records.get(run_id) or {}
+        latest = await self._row(run_id) or {}
         if latest.get("cancel_requested"):
             outcome = {"status": "cancelled", "error": None}
         if outcome.get("error"):
@@ -411,12 +412,12 @@ class RunService:
                 await asyncio.to_thread(
                     self.records.update, run_id, progress_cell=event["index"] + 1
                 )
-                self._emit(run_id, with_sweep=False)
+                await self._emit(run_id, with_sweep=False)
             elif kind == "finished":
                 outcome["status"] = event["status"]
                 outcome["error"] = event.get("error")
                 if event["status"] == "succeeded":
-                    row = self.records.get(run_id) or {}
+                    row = await self._row(run_id) or {}
                     await asyncio.to_thread(
                         self.records.update, run_id, progress_cell=row.get("progress_total")
                     )
@@ -437,7 +438,7 @@ class RunService:
 
     # ----------------------------------------------------------------------- control
     async def cancel(self, run_id: str) -> dict[str, Any]:
-        row = self.records.get(run_id)
+        row = await self._row(run_id)
         if row is None:
             raise NotFound(f"no run {run_id!r} in this project")
         if row["status"] in FINAL:
@@ -455,10 +456,10 @@ class RunService:
             if worker is not None:
                 await worker.kill()
             else:  # run by another process (CLI or server): end its worker by recorded identity
-                latest = self.records.get(run_id) or row
+                latest = await self._row(run_id) or row
                 await asyncio.to_thread(kill_tree, latest["worker_pid"], latest["worker_started"])
-        self._emit(run_id)
-        return self.get(run_id)
+        await self._emit(run_id)
+        return await asyncio.to_thread(self.get, run_id)
 
     async def wait(self, run_ids: list[str]) -> None:
         tasks = [self._tasks[r] for r in run_ids if r in self._tasks]
@@ -485,20 +486,28 @@ class RunService:
         self.store.close()
 
     # ----------------------------------------------------------------------- events
-    def _emit(self, run_id: str, with_sweep: bool = True) -> None:
+    async def _row(self, run_id: str) -> dict[str, Any] | None:
+        return await asyncio.to_thread(self.records.get, run_id)
+
+    async def _emit(self, run_id: str, with_sweep: bool = True) -> None:
         """Tell listeners about a run; `with_sweep=False` for cell progress, which changes none of
         its sweep's counts (listeners keep the sweep they last saw)."""
         if not self.listeners:
             return
+        event = await asyncio.to_thread(self._event, run_id, with_sweep)
+        if event is None:
+            return
+        for listener in list(self.listeners):
+            listener(event)
+
+    def _event(self, run_id: str, with_sweep: bool) -> dict[str, Any] | None:
         row = self.records.get(run_id)
         if row is None:
-            return
+            return None
         sweep = self.records.sweep(row["sweep_id"]) if with_sweep and row["sweep_id"] else None
-        event = {
+        return {
             "kind": "run",
             "project": self.prefix,
             "run": self.run_dict(row),
             "sweep": self.sweep_dict(sweep) if sweep else None,
         }
-        for listener in list(self.listeners):
-            listener(event)
