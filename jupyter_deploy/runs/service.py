@@ -398,6 +398,7 @@ class RunService:
             metrics=metrics,
             files=files,
             environment=outcome.get("environment"),
+            **({"progress_cell": total} if outcome["status"] == "succeeded" else {}),
         )
 
     async def _follow(self, run_id: str, worker: WorkerProcess, outcome: dict[str, Any]) -> None:
@@ -416,11 +417,6 @@ class RunService:
             elif kind == "finished":
                 outcome["status"] = event["status"]
                 outcome["error"] = event.get("error")
-                if event["status"] == "succeeded":
-                    row = await self._row(run_id) or {}
-                    await asyncio.to_thread(
-                        self.records.update, run_id, progress_cell=row.get("progress_total")
-                    )
                 return
 
     def _results(
