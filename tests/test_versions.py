@@ -232,8 +232,15 @@ def test_command_line_creates_lists_and_shows_versions(project: tuple[Path, list
     assert "edge-cases@v2" in table
     assert "value=2" in table
 
-    shown = deploy("version", "show", "edge-cases@v1", cwd=root)
+    shown = deploy("version", "show", "edge-cases@v1", "--json", cwd=root)
     assert json.loads(shown.stdout)["run_id"] == run1
+    text = deploy("version", "show", "edge-cases@v1", cwd=root).stdout
+    assert f"run       {run1} of write.ipynb" in text
+    assert "  value = 1" in text
+    assert "model out/result.txt  1 B  md5 " in text
+    assert "data  data.txt  11 B" in text
+    assert "input  [].text: string" in text
+    assert "output [](body)" not in text
     for bad, message in [
         ("edge-cases@v9", "no version edge-cases@v9"),
         ("other@v1", "expected edge-cases@v<N>"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
+from ..schema import fields
 from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
@@ -66,8 +67,46 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     version = _versions(args).show(args.version)
-    print(json.dumps(version, indent=2))
+    if args.json:
+        print(json.dumps(version, indent=2))
+        return 0
+    print(f"{version['tag']}  ({', '.join(version.get('stages') or []) or 'no stage'})")
+    print(f"  created   {version['created_at'][:19]} by {version['author']['name']}")
+    print(f"  run       {version['run_id']} of {version['notebook']}")
+    print(f"  source    commit {version['source_commit'][:10]}")
+    environment = version.get("environment") or {}
+    packages = len(environment.get("packages") or {})
+    print(f"  python    {environment.get('python', '?')}, {packages} packages")
+    for title, section in (("parameters", "parameters"), ("metrics", "metrics")):
+        print(f"\n{title}:" + ("" if version[section] else " none"))
+        for name, value in version[section].items():
+            print(f"  {name} = {json.dumps(value)}")
+    print("\nfiles:")
+    for item in [*version["files"], *version["data"]]:
+        kind = "data" if item in version["data"] else "model"
+        print(
+            f"  {kind:<5} {item['path']}  {_size(item['size'])}  md5 {item['md5'][:12]}"
+            f"  ({item.get('storage', 'dvc')})"
+        )
+    api = version["schema"]
+    if api is None:
+        print("\nserving API: none (the serve cells define no predict)")
+        return 0
+    print(f"\nserving API ({api['function']}, from the {api['source']}):")
+    for side in ("input", "output"):
+        for f in fields(api[side]):
+            optional = "" if f["required"] else ", optional"
+            print(f"  {side:<6} {f['path']}: {f['type']}{optional}")
     return 0
+
+
+def _size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -161,9 +200,12 @@ def register(commands: Any) -> None:
     _project_option(create)
     create.add_argument("--json", action="store_true", help="print the version as JSON")
     create.set_defaults(func=cmd_create)
-    show = actions.add_parser("show", help="print one version (MODEL@vN) as JSON")
+    show = actions.add_parser(
+        "show", help="one version (MODEL@vN): author, run, parameters, metrics, files, API"
+    )
     show.add_argument("version", metavar="MODEL@vN")
     _project_option(show)
+    show.add_argument("--json", action="store_true", help="print the version as JSON")
     show.set_defaults(func=cmd_show)
     compare = actions.add_parser(
         "diff", help="parameters, metrics, files and notebook cells changed between two versions"

@@ -5,6 +5,7 @@ one gave (an output field removed or retyped)."""
 
 from typing import Any, Literal
 
+from .describe import type_label
 from .infer import Schema
 
 Side = Literal["input", "output"]
@@ -18,22 +19,6 @@ def schema_changes(old: Schema | None, new: Schema | None) -> dict[str, Any]:
         _walk("input", "", old.get("input") or {}, new.get("input") or {}, changes)
         _walk("output", "", old.get("output") or {}, new.get("output") or {}, changes)
     return {"breaking": any(c["breaking"] for c in changes), "changes": changes}
-
-
-def type_label(schema: Schema) -> str:
-    """A short human name for a schema's type: `number`, `array of object`, `string | null`."""
-    if "anyOf" in schema:
-        return " | ".join(type_label(s) for s in schema["anyOf"])
-    if "enum" in schema:
-        return "one of " + ", ".join(repr(v) for v in schema["enum"])
-    kind = schema.get("type")
-    if kind == "array" and isinstance(schema.get("items"), dict):
-        return f"array of {type_label(schema['items'])}"
-    if kind == "object" and schema.get("title"):
-        return str(schema["title"])
-    if isinstance(kind, str):
-        return kind
-    return str(schema.get("x-python", "any"))
 
 
 def _walk(side: Side, path: str, old: Schema, new: Schema, out: list[dict[str, Any]]) -> None:
