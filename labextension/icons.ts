@@ -7,6 +7,7 @@ import runParametersSvg from '../labextension/style/icons/run-parameters.svg';
 import statusErrorSvg from '../labextension/style/icons/status-error.svg';
 import statusOkSvg from '../labextension/style/icons/status-ok.svg';
 import statusWarningSvg from '../labextension/style/icons/status-warning.svg';
+import versionsSvg from '../labextension/style/icons/versions.svg';
 
 export const deployIcon = new LabIcon({
   name: 'jupyter-deploy:deploy',
@@ -31,4 +32,9 @@ export const statusErrorIcon = new LabIcon({
 export const runParametersIcon = new LabIcon({
   name: 'jupyter-deploy:run-parameters',
   svgstr: runParametersSvg
+});
+
+export const versionsIcon = new LabIcon({
+  name: 'jupyter-deploy:versions',
+  svgstr: versionsSvg
 });

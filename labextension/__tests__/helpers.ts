@@ -3,6 +3,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type {
   DoctorCheck,
   DoctorReport,
+  ModelVersion,
   NotebookParameters,
   Run,
   Sweep
@@ -169,4 +170,46 @@ export async function settle(): Promise<void> {
     await Promise.resolve();
   }
   await new Promise(resolve => setTimeout(resolve, 0));
+}
+
+export function makeVersion(patch: Partial<ModelVersion> = {}): ModelVersion {
+  return {
+    model: 'iris-classifier',
+    version: 'v1',
+    tag: 'iris-classifier@v1',
+    run_id: 'r-0123456789',
+    sweep_id: null,
+    notebook: 'train.ipynb',
+    parameters: { max_depth: 3 },
+    metrics: { accuracy: 0.97 },
+    files: [{ path: 'model/model.joblib', md5: 'a'.repeat(32), size: 10 }],
+    data: [],
+    schema: null,
+    environment: { python: '3.11.7' },
+    author: { name: 'Ada', email: 'ada@example.org' },
+    created_at: '2026-11-23T05:00:00+00:00',
+    source_commit: 'b'.repeat(40),
+    stages: [],
+    ...patch
+  };
+}
+
+/** Versions v1..vN, newest first, as the listing answers. */
+export function makeHistory(
+  count: number,
+  patch: (n: number) => Partial<ModelVersion> = () => ({})
+): ModelVersion[] {
+  const versions: ModelVersion[] = [];
+  for (let n = count; n >= 1; n--) {
+    versions.push(
+      makeVersion({
+        version: `v${n}`,
+        tag: `iris-classifier@v${n}`,
+        run_id: `r-${String(n).padStart(10, '0')}`,
+        created_at: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+        ...patch(n)
+      })
+    );
+  }
+  return versions;
 }

@@ -1,25 +1,5 @@
-import { ApiError, DeployClient, type ModelVersion } from '../api';
-import { fakeServer } from './helpers';
-
-function makeVersion(patch: Partial<ModelVersion> = {}): ModelVersion {
-  return {
-    model: 'iris-classifier',
-    version: 'v1',
-    tag: 'iris-classifier@v1',
-    run_id: 'r-0123456789',
-    sweep_id: null,
-    notebook: 'train.ipynb',
-    parameters: { max_depth: 3 },
-    metrics: { accuracy: 0.97 },
-    files: [{ path: 'model/model.joblib', md5: 'a'.repeat(32), size: 10 }],
-    environment: { python: '3.11.7' },
-    author: { name: 'Ada', email: 'ada@example.org' },
-    created_at: '2026-11-23T05:00:00+00:00',
-    source_commit: 'b'.repeat(40),
-    stages: [],
-    ...patch
-  };
-}
+import { ApiError, DeployClient } from '../api';
+import { fakeServer, makeVersion } from './helpers';
 
 function route(request: Request): string {
   const url = new URL(request.url);
@@ -71,17 +51,22 @@ describe('DeployClient versions calls', () => {
     await client.restoreVersion('examples', 'm@v2');
     await client.stages('examples');
     await client.assignStage('examples', 'm@v2', 'production');
+    await client.openVersionNotebook('examples', 'm@v2');
     expect(server.requests.map(route)).toEqual([
       'GET /base/jupyter-deploy/versions/diff?project=examples&old=m@v1&new=m@v2',
       'GET /base/jupyter-deploy/versions/m%40v2/restore?project=examples',
       'POST /base/jupyter-deploy/versions/m%40v2/restore',
       'GET /base/jupyter-deploy/stages?project=examples',
-      'POST /base/jupyter-deploy/stages'
+      'POST /base/jupyter-deploy/stages',
+      'POST /base/jupyter-deploy/versions/m%40v2/notebook'
     ]);
     expect(JSON.parse(await server.requests[4].clone().text())).toEqual({
       project: 'examples',
       version: 'm@v2',
       stage: 'production'
+    });
+    expect(JSON.parse(await server.requests[5].clone().text())).toEqual({
+      project: 'examples'
     });
   });
 

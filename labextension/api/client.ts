@@ -18,7 +18,8 @@ import type {
   StageAssignment,
   Stages,
   VersionDiff,
-  VersionList
+  VersionList,
+  VersionNotebook
 } from './versionModels';
 
 /** The typed calls of the jupyter_deploy REST API. */
@@ -120,6 +121,13 @@ export class DeployClient {
   /** `POST .../versions/<tag>/restore`: overwritten files are kept in DVC's cache. */
   restoreVersion(project: string, tag: string): Promise<RestorePlan> {
     return this._post<RestorePlan>(`${versionPath(tag)}/restore`, { project });
+  }
+
+  /** `POST .../versions/<tag>/notebook`: a read-only copy of its executed notebook. */
+  openVersionNotebook(project: string, tag: string): Promise<VersionNotebook> {
+    return this._post<VersionNotebook>(`${versionPath(tag)}/notebook`, {
+      project
+    });
   }
 
   /** `GET /jupyter-deploy/stages?project=...` */

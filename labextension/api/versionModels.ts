@@ -1,7 +1,28 @@
 /** Types of the versions routes (see docs/contract.md, "Versions"). */
 import type { JSONValue } from './runModels';
 
-export type VersionFile = { path: string; md5: string; size: number };
+export type VersionFile = {
+  path: string;
+  md5: string;
+  size: number;
+  /** Where the bytes are kept (recorded since data files were tracked). */
+  storage?: 'dvc' | 'git';
+};
+
+/** A data file the run read, and where its bytes are kept. */
+export type DataFile = VersionFile & { storage: 'dvc' | 'git' };
+
+export type JSONSchema = { [key: string]: JSONValue };
+
+/** The serving API of a version, from predict's type hints (or the input example). */
+export type ServingSchema = {
+  /** e.g. `predict` */
+  function: string;
+  /** JSON Schema of the request body. */
+  input: JSONSchema;
+  output: JSONSchema | null;
+  source: 'type hints' | 'input example';
+};
 
 /** A version: a git tag `MODEL@vN` and the facts recorded with it. */
 export type ModelVersion = {
@@ -16,6 +37,10 @@ export type ModelVersion = {
   parameters: Record<string, JSONValue>;
   metrics: Record<string, JSONValue>;
   files: VersionFile[];
+  /** Missing on versions made before data files were recorded. */
+  data?: DataFile[];
+  /** Missing (or null) when predict has no type hints and no input example. */
+  schema?: ServingSchema | null;
   environment: { python?: string; packages?: Record<string, string> } | null;
   author: { name: string; email: string };
   created_at: string;
@@ -34,17 +59,42 @@ export type VersionList = {
 
 export type Change = { old: JSONValue; new: JSONValue; delta?: number };
 
+/** Old and new md5 of a file; null on the side that lacks it. */
+export type HashChange = { old: string | null; new: string | null };
+
+export type SchemaChange = {
+  side: 'input' | 'output';
+  /** Where in the schema, e.g. `sepal_length`. */
+  path: string;
+  change: 'added' | 'removed' | 'retyped' | 'required';
+  old: string | null;
+  new: string | null;
+  breaking: boolean;
+};
+
+export type CellChange = {
+  cell_id: string;
+  change: 'added' | 'removed' | 'modified';
+  /** Unified diff of the cell's source. */
+  diff: string;
+};
+
 export type VersionDiff = {
   old: string;
   new: string;
   parameters: Record<string, Change>;
   metrics: Record<string, Change>;
-  files: Record<string, { old: string | null; new: string | null }>;
-  cells: {
-    cell_id: string;
-    change: 'added' | 'removed' | 'modified';
-    diff: string;
-  }[];
+  files: Record<string, HashChange>;
+  /** Missing from servers older than data-file tracking. */
+  data?: Record<string, HashChange>;
+  schema?: { breaking: boolean; changes: SchemaChange[] };
+  cells: CellChange[];
+};
+
+/** Where a read-only copy of a version's executed notebook was written. */
+export type VersionNotebook = {
+  /** Relative to the Jupyter root. */
+  path: string;
 };
 
 export type RestoreAction = 'create' | 'overwrite' | 'unchanged';

@@ -20,10 +20,16 @@ import { SweepList } from './SweepList';
 export interface IRunsPanelProps {
   model: RunsModel;
   onOpen: (run: Run) => void;
+  /** Make a run a model version; settles when the promotion has. */
+  onPromote?: (project: string, runId: string) => Promise<unknown>;
 }
 
 /** The runs panel: sweeps in progress, the runs table, or a comparison. */
-export function RunsPanel({ model, onOpen }: IRunsPanelProps): JSX.Element {
+export function RunsPanel({
+  model,
+  onOpen,
+  onPromote
+}: IRunsPanelProps): JSX.Element {
   const { state } = model;
   const ticking =
     state.runs.some(run => ACTIVE_STATUSES.includes(run.status)) ||
@@ -44,7 +50,13 @@ export function RunsPanel({ model, onOpen }: IRunsPanelProps): JSX.Element {
           </button>
         </div>
       )}
-      <Content model={model} state={state} now={now} onOpen={onOpen} />
+      <Content
+        model={model}
+        state={state}
+        now={now}
+        onOpen={onOpen}
+        onPromote={onPromote}
+      />
     </div>
   );
 }
@@ -119,12 +131,14 @@ function Content({
   model,
   state,
   now,
-  onOpen
+  onOpen,
+  onPromote
 }: {
   model: RunsModel;
   state: IRunsState;
   now: number;
   onOpen: (run: Run) => void;
+  onPromote?: (project: string, runId: string) => Promise<unknown>;
 }): JSX.Element {
   if (state.project === null) {
     return (
@@ -197,6 +211,11 @@ function Content({
             onOpen={onOpen}
             onRerun={run => void model.rerun(run.id)}
             onCancel={run => void model.cancel(run.id)}
+            onPromote={
+              onPromote
+                ? run => void model.promote(run.id, onPromote)
+                : undefined
+            }
           />
           {visible.length === 0 && (
             <p className="jp-DeployRuns-empty">No run is {state.filter}.</p>

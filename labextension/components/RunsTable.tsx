@@ -17,6 +17,7 @@ import {
   type ISortState,
   type SortKey
 } from '../models/runsTable';
+import { versionsIcon } from '../icons';
 import { RunStatusBadge } from './RunStatusBadge';
 
 export interface IRunsTableProps {
@@ -35,6 +36,8 @@ export interface IRunsTableProps {
   onOpen: (run: Run) => void;
   onRerun: (run: Run) => void;
   onCancel: (run: Run) => void;
+  /** Offered on succeeded runs when given: make the run a model version. */
+  onPromote?: (run: Run) => void;
 }
 
 /** The runs of a project, one row each, sortable by any column. */
@@ -150,7 +153,8 @@ function RunRow({
   onToggle,
   onOpen,
   onRerun,
-  onCancel
+  onCancel,
+  onPromote
 }: IRunsTableProps & { run: Run }): JSX.Element {
   const isSelected = selected.includes(run.id);
   const active = ACTIVE_STATUSES.includes(run.status);
@@ -204,6 +208,27 @@ function RunRow({
         <span className="jp-DeployRunsTable-user">{run.created_by}</span>
       </td>
       <td className="jp-DeployRunsTable-actions">
+        {onPromote && run.status === 'succeeded' && (
+          <button
+            type="button"
+            className="jp-DeployIconButton jp-DeployPromoteButton"
+            aria-label={`Promote ${run.id}`}
+            aria-busy={isBusy}
+            title={
+              isBusy
+                ? 'Promoting…'
+                : 'Promote to a model version (git tag + DVC)'
+            }
+            disabled={isBusy}
+            onClick={() => onPromote(run)}
+          >
+            {isBusy ? (
+              <span className="jp-DeployLoading-spinner" aria-hidden="true" />
+            ) : (
+              <versionsIcon.react tag="span" />
+            )}
+          </button>
+        )}
         <button
           type="button"
           className="jp-DeployIconButton"

@@ -9,7 +9,11 @@ import { RunsPanel } from './RunsPanel';
 export class RunsWidget extends ReactWidget {
   constructor(
     readonly model: RunsModel,
-    private readonly _onOpen: (run: Run) => void
+    private readonly _onOpen: (run: Run) => void,
+    private readonly _onPromote?: (
+      project: string,
+      runId: string
+    ) => Promise<unknown>
   ) {
     super();
     this.addClass('jp-DeployRunsWidget');
@@ -23,7 +27,13 @@ export class RunsWidget extends ReactWidget {
   render(): JSX.Element {
     return (
       <UseSignal signal={this.model.changed}>
-        {() => <RunsPanel model={this.model} onOpen={this._onOpen} />}
+        {() => (
+          <RunsPanel
+            model={this.model}
+            onOpen={this._onOpen}
+            onPromote={this._onPromote}
+          />
+        )}
       </UseSignal>
     );
   }

@@ -40,7 +40,7 @@ export interface IRunsState {
   /** Ids of the runs ticked for comparison. */
   selected: string[];
   comparing: boolean;
-  /** Ids of runs with a cancel or re-run in flight. */
+  /** Ids of runs with a cancel, re-run or promotion in flight. */
   busy: string[];
   /** The last action that failed, as a sentence. */
   notice: string | null;
@@ -218,6 +218,30 @@ export class RunsModel implements IDisposable {
     return this._act(runId, 're-run', project =>
       this._client.rerun(project, runId)
     );
+  }
+
+  /**
+   * Promote a run with `promote` (the application's command, which reports
+   * the outcome); the run is busy meanwhile, so a second click does nothing.
+   */
+  async promote(
+    runId: string,
+    promote: (project: string, runId: string) => Promise<unknown>
+  ): Promise<void> {
+    const project = this._state.project;
+    if (project === null || this._state.busy.includes(runId)) {
+      return;
+    }
+    this._update({ busy: [...this._state.busy, runId], notice: null });
+    try {
+      await promote(project, runId);
+    } catch (reason) {
+      this._update({
+        notice: `Could not promote ${runId}: ${asApiError(reason).message}`
+      });
+    } finally {
+      this._update({ busy: this._state.busy.filter(id => id !== runId) });
+    }
   }
 
   dispose(): void {

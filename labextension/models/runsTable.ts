@@ -44,8 +44,11 @@ export function metricKeys(runs: readonly Run[]): string[] {
   return [...keys].sort((a, b) => a.localeCompare(b));
 }
 
+/** Anything with parameters: runs, and the versions made from them. */
+type WithParameters = { parameters: Record<string, JSONValue> };
+
 /** Every parameter name the runs used, sorted by name. */
-export function parameterNames(runs: readonly Run[]): string[] {
+export function parameterNames(runs: readonly WithParameters[]): string[] {
   const names = new Set<string>();
   for (const run of runs) {
     for (const name of Object.keys(run.parameters ?? {})) {
@@ -59,7 +62,7 @@ export function parameterNames(runs: readonly Run[]): string[] {
  * The parameters whose values differ between the runs: what tells the runs
  * of a sweep apart. When none differ, every parameter.
  */
-export function varyingParameters(runs: readonly Run[]): string[] {
+export function varyingParameters(runs: readonly WithParameters[]): string[] {
   const names = parameterNames(runs);
   const varying = names.filter(name => {
     const values = new Set(

@@ -45,10 +45,13 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
+    const promote = (project: string, runId: string) =>
+      app.commands.execute(CommandIDs.promoteRun, { project, runId });
+
     let creating: Promise<RunsPanel> | null = null;
     const getPanel = (): Promise<RunsPanel> => {
       if (!creating) {
-        creating = createPanel(app, openOutput).then(panel => {
+        creating = createPanel(app, openOutput, promote).then(panel => {
           panel.disposed.connect(() => {
             creating = null;
           });
@@ -123,7 +126,8 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
 
 async function createPanel(
   app: JupyterFrontEnd,
-  openOutput: (run: Run) => void
+  openOutput: (run: Run) => void,
+  promote: (project: string, runId: string) => Promise<unknown>
 ): Promise<RunsPanel> {
   const [{ DeployClient, parseRunEvent }, { RunsWidget }, { RunsModel }] =
     await Promise.all([
@@ -132,7 +136,7 @@ async function createPanel(
       import('../models/runs')
     ]);
   const model = new RunsModel(new DeployClient());
-  const content = new RunsWidget(model, openOutput);
+  const content = new RunsWidget(model, openOutput, promote);
   const panel = new MainAreaWidget({ content });
   panel.id = RUNS_PANEL_ID;
   panel.title.label = 'Runs';

@@ -1,0 +1,247 @@
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { SidePanel } from '@jupyterlab/ui-components';
+import { Panel, Widget } from '@lumino/widgets';
+
+// The sidebar is restorable and may be open at start-up, so activation
+// needs its list at once (prefer-lazy-imports does not apply); details'
+// actions and the compare tab load on first use.
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { DeployClient } from '../api';
+import type { IVersionActions } from '../components/VersionDetails';
+import type { VersionCompareWidget } from '../components/VersionCompareWidget';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { VersionsWidget } from '../components/VersionsWidget';
+import { versionsIcon } from '../icons';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { VersionsModel } from '../models/versions';
+import { CommandIDs } from './commands';
+
+/** DOM id of the sidebar, also its layout-restorer key. */
+export const VERSIONS_SIDEBAR_ID = 'jupyter-deploy-versions';
+
+type CompareTab = MainAreaWidget<VersionCompareWidget>;
+
+/** The left sidebar "Model versions": history, details, compare, restore. */
+export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-deploy:versions-sidebar',
+  description:
+    'Adds the Model versions sidebar: the versions of the current project, their details, comparison, stages and restore.',
+  autoStart: true,
+  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    palette: ICommandPalette | null
+  ): void => {
+    const client = new DeployClient();
+    const model = new VersionsModel({ client });
+    const inProject = (act: (project: string) => Promise<void>) => {
+      const project = model.state.project;
+      return project === null ? Promise.resolve() : act(project);
+    };
+    const actions: IVersionActions = {
+      openNotebook: version =>
+        inProject(async project => {
+          const { openNotebook } = await import('./versionActions');
+          await openNotebook(app, client, project, version);
+        }),
+      restore: version =>
+        inProject(async project => {
+          const { restoreVersion } = await import('./versionActions');
+          await restoreVersion(client, model, project, version);
+        }),
+      setStage: async (version, stage) => {
+        const { setStage } = await import('./versionActions');
+        await setStage(model, version, stage);
+      },
+      compare: (old, next) =>
+        inProject(async project => {
+          await app.commands.execute(CommandIDs.compareVersions, {
+            project,
+            old,
+            new: next
+          });
+        })
+    };
+    const panel = createSidePanel(new VersionsWidget(model, actions));
+
+    if (fileBrowser) {
+      model.setPath(fileBrowser.model.path, false);
+      fileBrowser.model.pathChanged.connect((_, change) => {
+        model.setPath(change.newValue ?? '', panel.isVisible);
+      });
+    }
+
+    // Just below the Deploy sidebar (rank 650).
+    app.shell.add(panel, 'left', { rank: 660 });
+    restorer?.add(panel, VERSIONS_SIDEBAR_ID);
+
+    app.commands.addCommand(CommandIDs.openVersions, {
+      label: 'Open Model Versions',
+      caption: 'Show the versions of a project in the sidebar',
+      icon: versionsIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            project: {
+              type: 'string',
+              description:
+                'Project folder relative to the Jupyter root (default: the file browser folder’s project)'
+            }
+          }
+        }
+      },
+      execute: args => {
+        if (typeof args.project === 'string') {
+          model.setProject(args.project);
+        }
+        app.shell.activateById(panel.id);
+        // Activating an open sidebar does not show it again: list anyway.
+        void model.refresh();
+      }
+    });
+    palette?.addItem({ command: CommandIDs.openVersions, category: 'Deploy' });
+
+    app.commands.addCommand(CommandIDs.promoteRun, {
+      label: 'Promote Run to a Model Version',
+      caption: 'Make a succeeded run a version of its model (git tag + DVC)',
+      icon: versionsIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            project: {
+              type: 'string',
+              description: 'Project folder relative to the Jupyter root'
+            },
+            runId: { type: 'string', description: 'Id of a succeeded run' }
+          },
+          required: ['project', 'runId']
+        }
+      },
+      execute: async args => {
+        const { project, runId } = args;
+        if (typeof project !== 'string' || typeof runId !== 'string') {
+          return null;
+        }
+        const { promoteRun } = await import('./versionActions');
+        return promoteRun(app, client, model, project, runId);
+      }
+    });
+
+    const tracker = new WidgetTracker<CompareTab>({
+      namespace: 'jupyter-deploy-compare'
+    });
+    app.commands.addCommand(CommandIDs.compareVersions, {
+      label: 'Compare Model Versions',
+      caption: 'Show what changed between two versions',
+      icon: versionsIcon,
+      describedBy: {
+        args: {
+          type: 'object',
+          properties: {
+            project: {
+              type: 'string',
+              description: 'Project folder relative to the Jupyter root'
+            },
+            old: { type: 'string', description: 'Older tag, MODEL@vN' },
+            new: { type: 'string', description: 'Newer tag, MODEL@vN' }
+          },
+          required: ['project', 'old', 'new']
+        }
+      },
+      execute: async args => {
+        const { project, old, new: next } = args;
+        if (
+          typeof project !== 'string' ||
+          typeof old !== 'string' ||
+          typeof next !== 'string'
+        ) {
+          return;
+        }
+        const open = tracker.find(tab => {
+          const state = tab.content.model.state;
+          return (
+            state.project === project && state.old === old && state.new === next
+          );
+        });
+        const tab = open ?? (await createCompareTab(project, old, next));
+        if (!open) {
+          void tracker.add(tab);
+          app.shell.add(tab, 'main');
+        }
+        app.shell.activateById(tab.id);
+        void tab.content.model.refresh();
+      }
+    });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.compareVersions,
+        args: tab => {
+          const { project, old, new: next } = tab.content.model.state;
+          return { project, old, new: next };
+        },
+        name: tab => {
+          const { project, old, new: next } = tab.content.model.state;
+          return `${project}:${old}:${next}`;
+        }
+      });
+    }
+  }
+};
+
+async function createCompareTab(
+  project: string,
+  old: string,
+  next: string
+): Promise<CompareTab> {
+  const [
+    { DeployClient },
+    { VersionCompareWidget },
+    { compareTitle },
+    { VersionCompareModel }
+  ] = await Promise.all([
+    import('../api'),
+    import('../components/VersionCompareWidget'),
+    import('../components/VersionCompareView'),
+    import('../models/versionCompare')
+  ]);
+  const model = new VersionCompareModel(new DeployClient(), project, old, next);
+  const tab = new MainAreaWidget({ content: new VersionCompareWidget(model) });
+  tab.id = `jupyter-deploy-compare-${encodeURIComponent(`${project}:${old}:${next}`)}`;
+  tab.title.label = compareTitle(old, next);
+  tab.title.caption = `${old} ↔ ${next} in ${project || 'the root folder'}`;
+  tab.title.icon = versionsIcon;
+  tab.title.closable = true;
+  tab.addClass('jp-DeployVersionCompareTab');
+  tab.toolbar.hide();
+  return tab;
+}
+
+function createSidePanel(content: Widget): SidePanel {
+  const panel = new SidePanel({ content: new Panel() });
+  panel.id = VERSIONS_SIDEBAR_ID;
+  panel.addClass('jp-DeployVersionsSidebar');
+  panel.title.icon = versionsIcon;
+  panel.title.caption = 'Model versions';
+
+  const heading = document.createElement('h2');
+  heading.textContent = 'Model versions';
+  heading.classList.add('jp-text-truncated');
+  panel.header.addWidget(new Widget({ node: heading }));
+
+  panel.addWidget(content);
+  return panel;
+}

@@ -1,0 +1,284 @@
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator, Request, TestInfo } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const PROJECT = 'examples';
+const NOTEBOOK = 'examples/train.ipynb';
+
+/** Two runs of the example notebook, one after the other (≈ 5 s each). */
+const RUNS_TIMEOUT = 90_000;
+
+/** Where the screenshots are copied for people to look at (not committed). */
+const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots-versions');
+
+async function saveScreenshot(
+  target: Locator,
+  testInfo: TestInfo,
+  name: string
+): Promise<void> {
+  const file = testInfo.outputPath(name);
+  await target.screenshot({ path: file, animations: 'disabled' });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  fs.copyFileSync(file, path.join(SCREENSHOT_DIR, name));
+}
+
+function isDeployRoute(request: Request, method: string, route: RegExp) {
+  const url = new URL(request.url());
+  return (
+    request.method() === method &&
+    route.test(url.pathname.replace(/^.*\/jupyter-deploy\//, ''))
+  );
+}
+
+/**
+ * Start a run through the REST API, as the run dialog does (runs.spec.ts
+ * covers the dialog itself), and wait until it succeeded.
+ */
+async function succeededRun(
+  page: IJupyterLabPageFixture,
+  parameters: Record<string, number>
+): Promise<string> {
+  const headers = { 'X-Jupyter-Deploy-Api': '1' };
+  const started = await page.request.post('/jupyter-deploy/runs', {
+    headers,
+    data: { notebook: NOTEBOOK, parameters }
+  });
+  expect(started.status()).toBe(201);
+  const { id } = (await started.json()) as { id: string };
+  await expect
+    .poll(
+      async () => {
+        const run = await page.request.get(
+          `/jupyter-deploy/runs/${id}?project=${PROJECT}`,
+          { headers }
+        );
+        return ((await run.json()) as { status: string }).status;
+      },
+      { timeout: RUNS_TIMEOUT, intervals: [1000] }
+    )
+    .toBe('succeeded');
+  return id;
+}
+
+/** Press Promote on a run and read the version from the notification. */
+async function promote(
+  page: IJupyterLabPageFixture,
+  runs: Locator,
+  runId: string
+): Promise<string> {
+  const button = runs
+    .locator(`tr[data-run-id="${runId}"]`)
+    .getByRole('button', { name: `Promote ${runId}` });
+  await button.click();
+  const toast = page
+    .locator('.Toastify__toast')
+    .filter({ hasText: `Promoted run ${runId} to iris-classifier@v` });
+  await expect(toast).toBeVisible({ timeout: 30_000 });
+  const text = (await toast.textContent()) ?? '';
+  const version = /iris-classifier@(v\d+)/.exec(text)![1];
+  await expect(button).toBeEnabled();
+  return version;
+}
+
+test.describe('Model versions', () => {
+  test.use({ viewport: { width: 1400, height: 1000 } });
+
+  test('promotes two runs, compares them, and asks before a restore', async ({
+    page
+  }, testInfo) => {
+    test.setTimeout(RUNS_TIMEOUT * 2 + 60_000);
+    const requests: Request[] = [];
+    page.on('request', request => requests.push(request));
+
+    // A shallow forest and a deeper one: different parameters and accuracy.
+    const shallow = await succeededRun(page, { max_depth: 1, n_estimators: 5 });
+    const deep = await succeededRun(page, { max_depth: 3, n_estimators: 50 });
+
+    await page.filebrowser.openDirectory(PROJECT);
+    await page.getByRole('tab', { name: 'Deploy', exact: true }).click();
+    await page
+      .locator('#jupyter-deploy-sidebar')
+      .getByRole('button', { name: 'Runs', exact: true })
+      .click();
+    const runs = page
+      .locator('#jupyter-deploy-runs')
+      .getByRole('table', { name: 'Runs' });
+    await expect(runs.locator(`tr[data-run-id="${deep}"]`)).toHaveAttribute(
+      'data-status',
+      'succeeded'
+    );
+    // Only succeeded runs can be promoted (other specs leave failed and
+    // cancelled runs in the project).
+    await expect(
+      runs
+        .locator('tbody tr:not([data-status="succeeded"])')
+        .getByRole('button', { name: /^Promote/ })
+    ).toHaveCount(0);
+
+    // The first promotion, then "Show versions" from its notification.
+    const older = await promote(page, runs, shallow);
+    await page
+      .locator('.Toastify__toast')
+      .filter({ hasText: shallow })
+      .getByRole('button', { name: 'Show versions' })
+      .click();
+    await expect(
+      page.getByRole('tab', { name: 'Model versions', exact: true })
+    ).toHaveAttribute('aria-selected', 'true');
+    const sidebar = page.locator('#jupyter-deploy-versions');
+    await expect(sidebar.locator('.jp-DeployVersions-toolbar')).toContainText(
+      `iris-classifier in ${PROJECT}`
+    );
+    const list = sidebar.getByRole('list', { name: 'Versions' });
+    const row = (version: string) =>
+      list.getByRole('listitem', { name: version, exact: true });
+    await expect(row(older)).toBeVisible();
+    await expect(row(older).locator('[data-metric="accuracy"]')).toContainText(
+      /accuracy 0\.\d+/
+    );
+    await expect(row(older)).toContainText('max_depth=1');
+
+    // The second promotion shows up in the open sidebar, with its change.
+    const newer = await promote(page, runs, deep);
+    await expect(list.getByRole('listitem').first()).toHaveAttribute(
+      'data-version',
+      newer
+    );
+    const delta = row(newer).locator(
+      '[data-metric="accuracy"] .jp-DeployDelta'
+    );
+    await expect(delta).toHaveAttribute('data-tone', 'better');
+    await expect(delta).toHaveAttribute('title', `vs ${older}: better`);
+    await expect(delta).toHaveText(/^▲\+0\.\d+/);
+    await expect(row(newer)).toContainText('max_depth=3');
+    await expect(row(newer)).toContainText('n_estimators=50');
+    await expect(row(newer).locator('.jp-DeployVersionRow-hash')).toHaveText(
+      /^(data|model) [0-9a-f]{8}$/
+    );
+
+    // Tick both, compare: a main-area tab titled by the pair.
+    await sidebar
+      .getByRole('checkbox', { name: `Select ${older} to compare` })
+      .check();
+    await sidebar
+      .getByRole('checkbox', { name: `Select ${newer} to compare` })
+      .check();
+    await sidebar.getByRole('button', { name: 'Compare (2/2)' }).click();
+    const title = `${older} ↔ ${newer}`;
+    await expect(
+      page.getByRole('tab', { name: title, exact: true })
+    ).toHaveAttribute('aria-selected', 'true');
+    const compare = page.getByRole('region', { name: `Compare ${title}` });
+    const parameters = compare.getByRole('region', { name: 'Parameters' });
+    await expect(parameters.locator('tr[data-name="max_depth"]')).toHaveText(
+      'max_depth13'
+    );
+    await expect(parameters.locator('tr[data-name="max_depth"]')).toHaveClass(
+      /jp-mod-different/
+    );
+    const metrics = compare.getByRole('region', { name: 'Metrics' });
+    await expect(
+      metrics.locator('tr[data-name="accuracy"] .jp-DeployDelta')
+    ).toHaveAttribute('data-tone', 'better');
+    await expect(
+      compare.getByRole('region', { name: 'Model files' })
+    ).toContainText('model/model.joblib');
+    await expect(
+      compare.getByRole('region', { name: 'Notebook' })
+    ).toContainText('+max_depth = 3');
+    await expect(compare.getByRole('alert')).toHaveCount(0);
+    await saveScreenshot(compare, testInfo, 'versions-compare.png');
+
+    // Details of the older version, then Restore…: a plan, then a choice.
+    await row(older).getByRole('button').click();
+    const details = sidebar.getByRole('region', {
+      name: `Details of ${older}`
+    });
+    await expect(
+      details.getByRole('region', { name: 'Metrics' })
+    ).toContainText('accuracy');
+    await expect(details.getByRole('region', { name: 'Files' })).toContainText(
+      'model/model.joblib'
+    );
+    await expect(
+      details
+        .getByRole('region', { name: 'Serving API' })
+        .getByRole('group', { name: 'Input' })
+    ).toContainText('sepal_length — number, required');
+    await expect(
+      details.getByRole('region', { name: 'Provenance' })
+    ).toContainText(shallow);
+    await saveScreenshot(sidebar, testInfo, 'versions-details.png');
+
+    await details.getByRole('button', { name: 'Restore…' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText(`Restore iris-classifier@${older}?`);
+    await expect(dialog).toContainText(
+      /No existing file is overwritten\.|existing files? will be overwritten/
+    );
+    const files = dialog.getByRole('table', { name: 'Files' });
+    await expect(files).toContainText('model/model.joblib');
+    await expect(files).toContainText('model/input_example.json');
+    for (const action of await files
+      .locator('.jp-DeployRestore-action')
+      .allTextContents()) {
+      expect(['create', 'overwrite', 'unchanged']).toContain(action);
+    }
+    await saveScreenshot(
+      dialog.locator('.jp-Dialog-content'),
+      testInfo,
+      'versions-restore.png'
+    );
+    await dialog
+      .locator('.jp-Dialog-footer')
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect(dialog).toBeHidden();
+    expect(
+      requests.filter(r => isDeployRoute(r, 'GET', /\/restore$/))
+    ).toHaveLength(1);
+    expect(
+      requests.filter(r => isDeployRoute(r, 'POST', /\/restore$/))
+    ).toHaveLength(0);
+
+    // The executed notebook of the version opens, read from its tag.
+    await details
+      .getByRole('button', { name: 'Open executed notebook' })
+      .click();
+    await expect(
+      page.locator(
+        `.lm-DockPanel-tabBar [role="tab"][title*="iris-classifier@${older}"]`
+      )
+    ).toHaveAttribute('aria-selected', 'true');
+
+    // Put the newer version in production: its row carries the stage.
+    await details.getByRole('button', { name: 'All versions' }).click();
+    await row(newer).getByRole('button').click();
+    const newerDetails = sidebar.getByRole('region', {
+      name: `Details of ${newer}`
+    });
+    await newerDetails
+      .getByRole('combobox', { name: 'Stage' })
+      .selectOption('production');
+    await newerDetails.getByRole('button', { name: 'Set stage' }).click();
+    await expect(
+      page
+        .locator('.Toastify__toast')
+        .filter({ hasText: `iris-classifier@${newer} is now in production` })
+    ).toBeVisible();
+    await expect(
+      newerDetails.locator('.jp-DeployStage[data-stage="production"]')
+    ).toBeVisible();
+    await expect(
+      newerDetails.getByRole('button', { name: 'Set stage' })
+    ).toBeDisabled();
+    await newerDetails.getByRole('button', { name: 'All versions' }).click();
+    await expect(
+      row(newer).locator('.jp-DeployStage[data-stage="production"]')
+    ).toHaveText('production');
+    await expect(row(older).locator('.jp-DeployStage')).toHaveCount(0);
+    await saveScreenshot(sidebar, testInfo, 'versions-list.png');
+  });
+});
