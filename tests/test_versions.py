@@ -228,8 +228,12 @@ def test_command_line_creates_lists_and_shows_versions(project: tuple[Path, list
     assert [v["tag"] for v in versions] == ["edge-cases@v2", "edge-cases@v1"]
     assert versions[1]["author"] == {"name": "Grace CLI", "email": "grace@example.org"}
     assert versions[0]["metrics"]["value"] == 2
-    table = deploy("versions", cwd=root).stdout
+    table = deploy("versions", "edge-cases", cwd=root).stdout
     assert "edge-cases@v2" in table
+    other = deploy("versions", "iris", cwd=root)
+    assert other.returncode == 2
+    assert "no model 'iris'" in other.stderr
+    assert "its model is 'edge-cases'" in other.stderr
     assert "value=2" in table
 
     shown = deploy("version", "show", "edge-cases@v1", "--json", cwd=root)

@@ -49,6 +49,11 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     versions = _versions(args)
+    if args.model is not None and args.model != versions.model:
+        raise InvalidInput(
+            f"no model {args.model!r} in {versions.project_dir}: its model is {versions.model!r}"
+            " (use --project for another project)"
+        )
     listing = stages.with_stages(versions, versions.listing())
     if args.json:
         print(json.dumps({"versions": listing}, indent=2))
@@ -187,6 +192,9 @@ def _project_option(parser: argparse.ArgumentParser) -> None:
 
 def register(commands: Any) -> None:
     listing = commands.add_parser("versions", help="list the model's versions, newest first")
+    listing.add_argument(
+        "model", nargs="?", metavar="MODEL", help="the project's model (checked when given)"
+    )
     _project_option(listing)
     listing.add_argument("--json", action="store_true", help="print the versions as JSON")
     listing.set_defaults(func=cmd_list)
