@@ -1,3 +1,4 @@
+import { isRecord } from './json';
 import type { ErrorBody } from './models';
 
 /** Code used when the server could not be reached at all. */
@@ -73,10 +74,6 @@ export function parseErrorBody(text: string): ErrorBody | null {
     return null;
   }
   return { error: { code, message } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Any failure as an ApiError, so views can show it. */

@@ -1,3 +1,4 @@
+import { isRecord } from './json';
 import type { Run, Sweep } from './runModels';
 
 /** Schema id of the run events on Jupyter Server's event bus. */
@@ -44,9 +45,7 @@ function parseObject(text: unknown): Record<string, unknown> | null {
   }
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    return isRecord(value) ? value : null;
   } catch {
     return null;
   }

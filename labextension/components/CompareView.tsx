@@ -2,6 +2,7 @@ import React from 'react';
 
 import type { Run } from '../api';
 import { compareRows, type ICompareRow } from '../models/compare';
+import { plural } from '../models/plural';
 import { formatDuration } from '../models/runFormat';
 import { runSeconds } from '../models/runsTable';
 import { RunStatusBadge } from './RunStatusBadge';
@@ -23,13 +24,11 @@ export function CompareView({
   return (
     <section className="jp-DeployCompare" aria-label="Compare runs">
       <div className="jp-DeployCompare-heading">
-        <h3>
-          Comparing {runs.length} run{runs.length === 1 ? '' : 's'}
-        </h3>
+        <h3>Comparing {plural(runs.length, 'run')}</h3>
         <span className="jp-DeployCompare-count">
           {differences === 0
             ? 'No differences in parameters or metrics'
-            : `${differences} row${differences === 1 ? '' : 's'} differ`}
+            : `${plural(differences, 'row')} differ`}
         </span>
         <button
           type="button"

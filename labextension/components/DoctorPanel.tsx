@@ -1,4 +1,3 @@
-import { refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { DoctorReport } from '../api';
@@ -6,6 +5,8 @@ import type { IDoctorState } from '../models/doctor';
 import { CheckRow } from './CheckRow';
 import { EmptyProject } from './EmptyProject';
 import { ErrorState } from './ErrorState';
+import { Loading } from './Loading';
+import { RefreshButton } from './RefreshButton';
 import { SummaryHeader } from './SummaryHeader';
 
 export interface IDoctorPanelProps {
@@ -23,15 +24,11 @@ export function DoctorPanel({
     <div className="jp-DeployPanel" aria-busy={loading}>
       <div className="jp-DeployPanel-toolbar">
         <span className="jp-DeployPanel-section">Environment</span>
-        <button
-          type="button"
-          className={`jp-DeployIconButton${loading ? ' jp-mod-loading' : ''}`}
-          aria-label="Refresh"
+        <RefreshButton
+          loading={loading}
           title="Check again"
           onClick={onRefresh}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </div>
       {versionWarning && (
         <div className="jp-DeployBanner" role="status">
@@ -43,10 +40,7 @@ export function DoctorPanel({
       ) : report ? (
         <ReportView report={report} folder={state.path} />
       ) : (
-        <div className="jp-DeployLoading" role="status">
-          <span className="jp-DeployLoading-spinner" aria-hidden="true" />
-          Checking your environment…
-        </div>
+        <Loading>Checking your environment…</Loading>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { Panel } from '@lumino/widgets';
 import React from 'react';
 
 import type { DeployClient } from '../api';
+import { plural } from '../models/plural';
 import { RunLauncherModel, type ILaunched } from '../models/runLauncher';
 import { RunForm } from './RunForm';
 
@@ -105,8 +106,7 @@ class RunDialog extends Dialog<ILaunched | null> {
       label = 'Starting…';
     } else if (form?.mode === 'sweep') {
       const count = check?.count ?? 0;
-      label =
-        count > 0 ? `Start ${count} run${count === 1 ? '' : 's'}` : 'Start';
+      label = count > 0 ? `Start ${plural(count, 'run')}` : 'Start';
     }
     button.disabled = !model.canSubmit;
     text.textContent = label;

@@ -12,6 +12,7 @@ import type {
 } from '../models/runLauncher';
 import { runCountText } from '../models/sweepPlan';
 import { ErrorState } from './ErrorState';
+import { Loading } from './Loading';
 import { Segmented } from './Segmented';
 
 export interface IRunFormProps {
@@ -49,10 +50,7 @@ export function RunForm({ model, dirty }: IRunFormProps): JSX.Element {
       ) : state.form && state.check && state.info ? (
         <FormBody model={model} state={state} />
       ) : (
-        <div className="jp-DeployLoading" role="status">
-          <span className="jp-DeployLoading-spinner" aria-hidden="true" />
-          Reading the notebook's parameters…
-        </div>
+        <Loading>Reading the notebook's parameters…</Loading>
       )}
     </div>
   );

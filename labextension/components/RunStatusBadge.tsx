@@ -1,13 +1,14 @@
 import React from 'react';
 
 import type { Run } from '../api';
-import { statusErrorIcon, statusOkIcon, statusWarningIcon } from '../icons';
 import { failureText, progressText, STATUS_LABELS } from '../models/runFormat';
+import { StatusIcon } from './StatusIcon';
 
-const ICONS = {
-  succeeded: { icon: statusOkIcon, tone: 'ok' },
-  failed: { icon: statusErrorIcon, tone: 'error' },
-  interrupted: { icon: statusWarningIcon, tone: 'warning' }
+/** Finished runs share the doctor's marks; the others have their own. */
+const TONES = {
+  succeeded: 'ok',
+  failed: 'error',
+  interrupted: 'warning'
 } as const;
 
 /** A run's status as a mark and a word; progress or failure below it. */
@@ -45,17 +46,9 @@ export function RunStatusBadge({ run }: { run: Run }): JSX.Element {
 }
 
 function StatusMark({ run }: { run: Run }): JSX.Element {
-  const known = ICONS[run.status as keyof typeof ICONS];
-  if (known) {
-    const Icon = known.icon;
-    return (
-      <span
-        className={`jp-DeployStatusIcon jp-mod-${known.tone}`}
-        aria-hidden="true"
-      >
-        <Icon.react tag="span" />
-      </span>
-    );
+  const tone = TONES[run.status as keyof typeof TONES];
+  if (tone) {
+    return <StatusIcon status={tone} decorative />;
   }
   return (
     <span

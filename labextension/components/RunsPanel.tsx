@@ -1,4 +1,4 @@
-import { HTMLSelect, refreshIcon } from '@jupyterlab/ui-components';
+import { HTMLSelect } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { ACTIVE_STATUSES, RUN_STATUSES, type Run } from '../api';
@@ -14,6 +14,7 @@ import {
 } from '../models/runsTable';
 import { CompareView } from './CompareView';
 import { ErrorState } from './ErrorState';
+import { RefreshButton } from './RefreshButton';
 import { RunsTable } from './RunsTable';
 import { SweepList } from './SweepList';
 
@@ -113,16 +114,12 @@ function Toolbar({
       >
         Compare{state.selected.length > 0 ? ` (${state.selected.length})` : ''}
       </button>
-      <button
-        type="button"
-        className={`jp-DeployIconButton${state.loading ? ' jp-mod-loading' : ''}`}
-        aria-label="Refresh"
+      <RefreshButton
+        loading={state.loading}
         title="Fetch the runs again"
         disabled={state.project === null}
         onClick={() => void model.refresh()}
-      >
-        <refreshIcon.react tag="span" />
-      </button>
+      />
     </div>
   );
 }

@@ -15,17 +15,24 @@ const ICONS = {
   error: statusErrorIcon
 };
 
-/** A coloured, shaped status mark with a text alternative. */
-export function StatusIcon({ status }: { status: CheckStatus }): JSX.Element {
+/**
+ * A coloured, shaped status mark with a text alternative; `decorative` when
+ * a word beside it already says the status.
+ */
+export function StatusIcon({
+  status,
+  decorative = false
+}: {
+  status: CheckStatus;
+  decorative?: boolean;
+}): JSX.Element {
   const Icon = ICONS[status] ?? statusErrorIcon;
   const label = STATUS_LABELS[status] ?? status;
+  const alternative = decorative
+    ? { 'aria-hidden': true }
+    : { role: 'img', 'aria-label': label, title: label };
   return (
-    <span
-      className={`jp-DeployStatusIcon jp-mod-${status}`}
-      role="img"
-      aria-label={label}
-      title={label}
-    >
+    <span className={`jp-DeployStatusIcon jp-mod-${status}`} {...alternative}>
       <Icon.react tag="span" />
     </span>
   );

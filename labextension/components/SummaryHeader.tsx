@@ -1,11 +1,8 @@
 import React from 'react';
 
 import type { DoctorReport } from '../api';
+import { plural } from '../models/plural';
 import { StatusIcon } from './StatusIcon';
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 /** One line saying whether the user can deploy, from the checks' statuses. */
 export function summaryText(report: DoctorReport): string {

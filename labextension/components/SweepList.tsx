@@ -2,6 +2,7 @@ import { closeIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { Sweep } from '../api';
+import { plural } from '../models/plural';
 import { sweepActive, sweepDone, sweepSummary } from '../models/runFormat';
 
 export interface ISweepListProps {
@@ -72,8 +73,8 @@ function SweepLine({
           Sweep <code>{sweep.id}</code>
         </span>
         <span className="jp-DeploySweep-meta">
-          {sweep.mode} · {sweep.total} run{sweep.total === 1 ? '' : 's'} ·{' '}
-          {sweep.concurrency} at a time
+          {sweep.mode} · {plural(sweep.total, 'run')} · {sweep.concurrency} at a
+          time
         </span>
         <span className="jp-DeploySweep-summary" role="status">
           {summary}

@@ -1,4 +1,3 @@
-import { refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { SchemaChange, VersionDiff } from '../api';
@@ -12,7 +11,9 @@ import {
 import { shortHash, versionLabel } from '../models/versionFormat';
 import { CellDiff } from './CellDiff';
 import { ErrorState } from './ErrorState';
+import { Loading } from './Loading';
 import { MetricDelta } from './MetricDelta';
+import { RefreshButton } from './RefreshButton';
 
 export interface IVersionCompareViewProps {
   state: ICompareState;
@@ -43,15 +44,11 @@ export function VersionCompareView({
           {versions?.old.model ?? state.old.split('@')[0]}{' '}
           <span className="jp-DeployVersionCompare-pair">{title}</span>
         </h2>
-        <button
-          type="button"
-          className={`jp-DeployIconButton${loading ? ' jp-mod-loading' : ''}`}
-          aria-label="Refresh"
+        <RefreshButton
+          loading={loading}
           title="Compare again"
           onClick={onRefresh}
-        >
-          <refreshIcon.react tag="span" />
-        </button>
+        />
       </div>
       {error ? (
         <ErrorState
@@ -60,10 +57,7 @@ export function VersionCompareView({
           onRetry={onRefresh}
         />
       ) : !diff || !versions ? (
-        <div className="jp-DeployLoading" role="status">
-          <span className="jp-DeployLoading-spinner" aria-hidden="true" />
-          Comparing…
-        </div>
+        <Loading>Comparing…</Loading>
       ) : (
         <>
           {diff.schema?.breaking && <BreakingBanner diff={diff} />}
@@ -89,11 +83,7 @@ export function VersionCompareView({
             state={state}
           />
           <SchemaSection diff={diff} />
-          <section
-            className="jp-DeployVersionCompare-section"
-            aria-label="Notebook"
-          >
-            <h3>Notebook</h3>
+          <Section title="Notebook">
             {diff.cells.length === 0 ? (
               <p className="jp-DeployVersionCompare-none">
                 The cells' sources are the same.
@@ -103,7 +93,7 @@ export function VersionCompareView({
                 <CellDiff key={`${cell.change} ${cell.cell_id}`} cell={cell} />
               ))
             )}
-          </section>
+          </Section>
         </>
       )}
     </div>
@@ -133,6 +123,50 @@ function changeText(change: SchemaChange): string {
     default:
       return `${where} ${change.old ?? '—'} → ${change.new ?? '—'}`;
   }
+}
+
+/** A titled part of the comparison; `count` sums it up beside the title. */
+function Section({
+  title,
+  count,
+  children
+}: {
+  title: string;
+  count?: string;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <section className="jp-DeployVersionCompare-section" aria-label={title}>
+      <h3>
+        {title}
+        {count !== undefined && (
+          <>
+            {' '}
+            <span className="jp-DeployVersionCompare-count">{count}</span>
+          </>
+        )}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+/** A comparison table: `head` holds the header cells, children the rows. */
+function Table({
+  head,
+  children
+}: {
+  head: React.ReactNode;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <table className="jp-DeployVersionCompare-table">
+      <thead>
+        <tr>{head}</tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
 }
 
 /** The two version columns; numbers are right-aligned under their header. */
@@ -169,21 +203,20 @@ function ValueSection({
 }): JSX.Element {
   const changed = rows.filter(row => row.changed).length;
   return (
-    <section className="jp-DeployVersionCompare-section" aria-label={title}>
-      <h3>
-        {title}{' '}
-        <span className="jp-DeployVersionCompare-count">
-          {rows.length === 0
-            ? 'none recorded'
-            : changed === 0
-              ? 'all the same'
-              : `${changed} changed`}
-        </span>
-      </h3>
+    <Section
+      title={title}
+      count={
+        rows.length === 0
+          ? 'none recorded'
+          : changed === 0
+            ? 'all the same'
+            : `${changed} changed`
+      }
+    >
       {rows.length > 0 && (
-        <table className="jp-DeployVersionCompare-table">
-          <thead>
-            <tr>
+        <Table
+          head={
+            <>
               <th scope="col">
                 <span className="jp-DeployVisuallyHidden">Name</span>
               </th>
@@ -196,31 +229,30 @@ function ValueSection({
                   <span className="jp-DeployVisuallyHidden">Change</span>
                 )}
               </th>
+            </>
+          }
+        >
+          {rows.map(row => (
+            <tr
+              key={row.name}
+              className={row.changed ? 'jp-mod-different' : undefined}
+              data-name={row.name}
+            >
+              <th scope="row">{row.name}</th>
+              <td className={metrics ? 'jp-mod-numeric' : undefined}>
+                {row.old}
+              </td>
+              <td className={metrics ? 'jp-mod-numeric' : undefined}>
+                {row.new}
+              </td>
+              <td className="jp-mod-numeric">
+                {metrics && <MetricDelta delta={row.delta} tone={row.tone} />}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map(row => (
-              <tr
-                key={row.name}
-                className={row.changed ? 'jp-mod-different' : undefined}
-                data-name={row.name}
-              >
-                <th scope="row">{row.name}</th>
-                <td className={metrics ? 'jp-mod-numeric' : undefined}>
-                  {row.old}
-                </td>
-                <td className={metrics ? 'jp-mod-numeric' : undefined}>
-                  {row.new}
-                </td>
-                <td className="jp-mod-numeric">
-                  {metrics && <MetricDelta delta={row.delta} tone={row.tone} />}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
-    </section>
+    </Section>
   );
 }
 
@@ -235,89 +267,80 @@ function FileSection({
 }): JSX.Element {
   const changed = rows.filter(row => row.status !== 'unchanged').length;
   return (
-    <section className="jp-DeployVersionCompare-section" aria-label={title}>
-      <h3>
-        {title}{' '}
-        <span className="jp-DeployVersionCompare-count">
-          {rows.length === 0
-            ? 'none recorded'
-            : changed === 0
-              ? 'all unchanged'
-              : `${changed} of ${rows.length} changed`}
-        </span>
-      </h3>
+    <Section
+      title={title}
+      count={
+        rows.length === 0
+          ? 'none recorded'
+          : changed === 0
+            ? 'all unchanged'
+            : `${changed} of ${rows.length} changed`
+      }
+    >
       {rows.length > 0 && (
-        <table className="jp-DeployVersionCompare-table">
-          <thead>
-            <tr>
+        <Table
+          head={
+            <>
               <th scope="col">
                 <span className="jp-DeployVisuallyHidden">File</span>
               </th>
               <Columns state={state} />
               <th scope="col">Status</th>
+            </>
+          }
+        >
+          {rows.map(row => (
+            <tr
+              key={row.path}
+              className={
+                row.status === 'unchanged' ? undefined : 'jp-mod-different'
+              }
+              data-name={row.path}
+            >
+              <th scope="row">
+                {row.path}
+                {row.storage && (
+                  <span className="jp-DeployFile-kind"> {row.storage}</span>
+                )}
+              </th>
+              <td>
+                <code title={row.old ?? undefined}>{shortHash(row.old)}</code>
+              </td>
+              <td>
+                <code title={row.new ?? undefined}>{shortHash(row.new)}</code>
+              </td>
+              <td>
+                <span className="jp-DeployFileStatus" data-status={row.status}>
+                  {row.status}
+                </span>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map(row => (
-              <tr
-                key={row.path}
-                className={
-                  row.status === 'unchanged' ? undefined : 'jp-mod-different'
-                }
-                data-name={row.path}
-              >
-                <th scope="row">
-                  {row.path}
-                  {row.storage && (
-                    <span className="jp-DeployFile-kind"> {row.storage}</span>
-                  )}
-                </th>
-                <td>
-                  <code title={row.old ?? undefined}>{shortHash(row.old)}</code>
-                </td>
-                <td>
-                  <code title={row.new ?? undefined}>{shortHash(row.new)}</code>
-                </td>
-                <td>
-                  <span
-                    className="jp-DeployFileStatus"
-                    data-status={row.status}
-                  >
-                    {row.status}
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
-    </section>
+    </Section>
   );
 }
 
 function SchemaSection({ diff }: { diff: VersionDiff }): JSX.Element {
   const schema = diff.schema;
   return (
-    <section
-      className="jp-DeployVersionCompare-section"
-      aria-label="Serving API"
+    <Section
+      title="Serving API"
+      count={
+        !schema
+          ? 'not compared'
+          : schema.changes.length === 0
+            ? 'unchanged'
+            : schema.breaking
+              ? 'breaking'
+              : 'compatible'
+      }
     >
-      <h3>
-        Serving API{' '}
-        <span className="jp-DeployVersionCompare-count">
-          {!schema
-            ? 'not compared'
-            : schema.changes.length === 0
-              ? 'unchanged'
-              : schema.breaking
-                ? 'breaking'
-                : 'compatible'}
-        </span>
-      </h3>
       {schema && schema.changes.length > 0 && (
-        <table className="jp-DeployVersionCompare-table">
-          <thead>
-            <tr>
+        <Table
+          head={
+            <>
               <th scope="col">Field</th>
               <th scope="col">Change</th>
               <th scope="col">Before</th>
@@ -325,36 +348,32 @@ function SchemaSection({ diff }: { diff: VersionDiff }): JSX.Element {
               <th scope="col">
                 <span className="jp-DeployVisuallyHidden">Breaking</span>
               </th>
+            </>
+          }
+        >
+          {schema.changes.map(change => (
+            <tr
+              key={`${change.side} ${change.path} ${change.change}`}
+              className={change.breaking ? 'jp-mod-breaking' : undefined}
+            >
+              <th scope="row">
+                <span className="jp-DeployFile-kind">{change.side}</span>{' '}
+                {change.path}
+              </th>
+              <td>{change.change}</td>
+              <td>{change.old ?? '—'}</td>
+              <td>{change.new ?? '—'}</td>
+              <td>
+                {change.breaking && (
+                  <span className="jp-DeployFileStatus" data-status="breaking">
+                    breaking
+                  </span>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {schema.changes.map(change => (
-              <tr
-                key={`${change.side} ${change.path} ${change.change}`}
-                className={change.breaking ? 'jp-mod-breaking' : undefined}
-              >
-                <th scope="row">
-                  <span className="jp-DeployFile-kind">{change.side}</span>{' '}
-                  {change.path}
-                </th>
-                <td>{change.change}</td>
-                <td>{change.old ?? '—'}</td>
-                <td>{change.new ?? '—'}</td>
-                <td>
-                  {change.breaking && (
-                    <span
-                      className="jp-DeployFileStatus"
-                      data-status="breaking"
-                    >
-                      breaking
-                    </span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,31 +1,21 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { VersionCompareModel } from '../models/versionCompare';
+import { ModelWidget } from './ModelWidget';
 import { VersionCompareView } from './VersionCompareView';
 
 /** Lumino wrapper of VersionCompareView, for a main-area tab. */
-export class VersionCompareWidget extends ReactWidget {
-  constructor(readonly model: VersionCompareModel) {
-    super();
-    this.addClass('jp-DeployVersionCompareWidget');
+export class VersionCompareWidget extends ModelWidget<VersionCompareModel> {
+  constructor(model: VersionCompareModel) {
+    super(model, { className: 'jp-DeployVersionCompareWidget' });
   }
 
-  dispose(): void {
-    this.model.dispose();
-    super.dispose();
-  }
-
-  render(): JSX.Element {
+  protected renderView(): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed}>
-        {() => (
-          <VersionCompareView
-            state={this.model.state}
-            onRefresh={() => void this.model.refresh()}
-          />
-        )}
-      </UseSignal>
+      <VersionCompareView
+        state={this.model.state}
+        onRefresh={() => void this.model.refresh()}
+      />
     );
   }
 }

@@ -1,9 +1,10 @@
-import { refreshIcon } from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { filterRows, versionRows } from '../models/versionList';
 import type { IVersionsState, VersionsModel } from '../models/versions';
 import { ErrorState } from './ErrorState';
+import { Loading } from './Loading';
+import { RefreshButton } from './RefreshButton';
 import { VersionDetails, type IVersionActions } from './VersionDetails';
 import { VersionList } from './VersionList';
 import { usePending } from './usePending';
@@ -63,15 +64,11 @@ function Toolbar({
           <span className="jp-DeployPanel-section">Versions</span>
         )}
       </span>
-      <button
-        type="button"
-        className={`jp-DeployIconButton${state.loading ? ' jp-mod-loading' : ''}`}
-        aria-label="Refresh"
+      <RefreshButton
+        loading={state.loading}
         title="List the versions again"
         onClick={() => void model.refresh()}
-      >
-        <refreshIcon.react tag="span" />
-      </button>
+      />
     </div>
   );
 }
@@ -97,12 +94,7 @@ function Content({
     );
   }
   if (!state.resolved || (state.loading && state.versions.length === 0)) {
-    return (
-      <div className="jp-DeployLoading" role="status">
-        <span className="jp-DeployLoading-spinner" aria-hidden="true" />
-        Looking for versions…
-      </div>
-    );
+    return <Loading>Looking for versions…</Loading>;
   }
   if (state.project === null) {
     return (

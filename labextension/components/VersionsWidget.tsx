@@ -1,43 +1,23 @@
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import type { Message } from '@lumino/messaging';
 import React from 'react';
 
 import type { VersionsModel } from '../models/versions';
+import { ModelWidget } from './ModelWidget';
 import type { IVersionActions } from './VersionDetails';
 import { VersionsPanel } from './VersionsPanel';
 
 /** Lumino wrapper of VersionsPanel; lists the versions again whenever shown. */
-export class VersionsWidget extends ReactWidget {
+export class VersionsWidget extends ModelWidget<VersionsModel> {
   constructor(
-    readonly model: VersionsModel,
+    model: VersionsModel,
     private readonly _actions: IVersionActions
   ) {
-    super();
-    this.addClass('jp-DeployVersionsWidget');
+    super(model, {
+      className: 'jp-DeployVersionsWidget',
+      refreshOnShow: true
+    });
   }
 
-  protected onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    void this.model.refresh();
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    if (this.isVisible) {
-      void this.model.refresh();
-    }
-  }
-
-  dispose(): void {
-    this.model.dispose();
-    super.dispose();
-  }
-
-  render(): JSX.Element {
-    return (
-      <UseSignal signal={this.model.changed}>
-        {() => <VersionsPanel model={this.model} actions={this._actions} />}
-      </UseSignal>
-    );
+  protected renderView(): JSX.Element {
+    return <VersionsPanel model={this.model} actions={this._actions} />;
   }
 }

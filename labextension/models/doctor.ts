@@ -1,12 +1,11 @@
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
-
 import {
   asApiError,
   type ApiError,
   type DeployClient,
   type DoctorReport
 } from '../api';
+import { Debouncer } from './debouncer';
+import { StateModel } from './stateModel';
 
 /** What the Deploy sidebar shows. */
 export interface IDoctorState {
@@ -34,23 +33,20 @@ export interface IDoctorModelOptions {
  * Only the latest request's answer is applied, so a slow answer for an old
  * folder never overwrites the report of the folder now shown.
  */
-export class DoctorModel implements IDisposable {
+export class DoctorModel extends StateModel<IDoctorState> {
   constructor(options: IDoctorModelOptions) {
+    super({
+      path: '',
+      loading: false,
+      report: null,
+      error: null,
+      versionWarning: null
+    });
     this._client = options.client;
-    this._debounceMs = options.debounceMs ?? 400;
-  }
-
-  get state(): IDoctorState {
-    return this._state;
-  }
-
-  /** Emitted whenever `state` changes. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
+    this._debouncer = new Debouncer(
+      () => void this.refresh(),
+      options.debounceMs ?? 400
+    );
   }
 
   /**
@@ -58,10 +54,10 @@ export class DoctorModel implements IDisposable {
    * (the panel is visible), refresh after a pause.
    */
   setPath(path: string, refresh = true): void {
-    if (path === this._state.path) {
+    if (path === this.state.path) {
       return;
     }
-    this._update({ path });
+    this.update({ path });
     if (refresh) {
       this.scheduleRefresh();
     }
@@ -69,26 +65,22 @@ export class DoctorModel implements IDisposable {
 
   /** Refresh after the debounce delay, collapsing bursts into one request. */
   scheduleRefresh(): void {
-    this._clearTimer();
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._debounceMs);
+    this._debouncer.schedule();
   }
 
   /** Fetch a fresh report for the current folder now. */
   async refresh(): Promise<void> {
-    this._clearTimer();
-    const id = ++this._requestId;
-    const path = this._state.path;
-    this._update({ loading: true });
+    this._debouncer.cancel();
+    const isCurrent = this.startRequest();
+    const path = this.state.path;
+    this.update({ loading: true });
     try {
       if (this._handshakeWarning === undefined) {
         this._handshakeWarning = (await this._client.handshake()).mismatch;
       }
       const report = await this._client.doctor(path);
-      if (id === this._requestId && !this._isDisposed) {
-        this._update({
+      if (isCurrent()) {
+        this.update({
           loading: false,
           report,
           error: null,
@@ -98,8 +90,8 @@ export class DoctorModel implements IDisposable {
     } catch (reason) {
       // Handshake again after any failure: the server may have been replaced.
       this._handshakeWarning = undefined;
-      if (id === this._requestId && !this._isDisposed) {
-        this._update({
+      if (isCurrent()) {
+        this.update({
           loading: false,
           report: null,
           error: asApiError(reason)
@@ -109,38 +101,11 @@ export class DoctorModel implements IDisposable {
   }
 
   dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._clearTimer();
-    Signal.clearData(this);
-  }
-
-  private _update(patch: Partial<IDoctorState>): void {
-    this._state = { ...this._state, ...patch };
-    this._changed.emit();
-  }
-
-  private _clearTimer(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    this._debouncer.cancel();
+    super.dispose();
   }
 
   private readonly _client: DeployClient;
-  private readonly _debounceMs: number;
-  private _state: IDoctorState = {
-    path: '',
-    loading: false,
-    report: null,
-    error: null,
-    versionWarning: null
-  };
-  private _changed = new Signal<this, void>(this);
+  private readonly _debouncer: Debouncer;
   private _handshakeWarning: string | null | undefined = undefined;
-  private _requestId = 0;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _isDisposed = false;
 }

@@ -1,4 +1,5 @@
 import type { JSONValue, ParameterType } from '../api';
+import { isRecord } from '../api/json';
 
 /** A value typed by the user, read for a parameter type. */
 export type ParseResult<T> =
@@ -152,7 +153,7 @@ function parseJSON(text: string): JSONValue | undefined {
 }
 
 function isObject(value: unknown): value is { [key: string]: JSONValue } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function lowerFirst(text: string): string {

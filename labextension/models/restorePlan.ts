@@ -1,4 +1,5 @@
 import type { RestorePlan } from '../api';
+import { plural } from './plural';
 import { shortHash } from './versionFormat';
 
 export type PlannedFile = RestorePlan['files'][number];
@@ -39,7 +40,7 @@ export function planCounts(summary: IRestoreSummary): string {
 }
 
 function count(n: number, what: string): string {
-  return `${n} file${n === 1 ? '' : 's'} ${what}`;
+  return `${plural(n, 'file')} ${what}`;
 }
 
 /**

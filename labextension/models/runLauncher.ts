@@ -1,6 +1,3 @@
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
-
 import {
   asApiError,
   type ApiError,
@@ -17,6 +14,7 @@ import {
   type IRunFormValues,
   type LaunchMode
 } from './runForm';
+import { StateModel } from './stateModel';
 
 /** What the Run dialog shows. */
 export interface IRunLauncherState {
@@ -43,12 +41,12 @@ export interface ILaunched {
 }
 
 /** State of the Run dialog: load the parameters, edit, check, start. */
-export class RunLauncherModel implements IDisposable {
+export class RunLauncherModel extends StateModel<IRunLauncherState> {
   constructor(
     private readonly _client: DeployClient,
     notebook: string
   ) {
-    this._state = {
+    super({
       notebook,
       loading: false,
       info: null,
@@ -57,42 +55,29 @@ export class RunLauncherModel implements IDisposable {
       check: null,
       submitting: false,
       serverError: null
-    };
-  }
-
-  get state(): IRunLauncherState {
-    return this._state;
-  }
-
-  /** Emitted whenever `state` changes. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
+    });
   }
 
   /** The form is valid and nothing is in flight: Start may be pressed. */
   get canSubmit(): boolean {
-    const { check, submitting } = this._state;
+    const { check, submitting } = this.state;
     return !submitting && check !== null && check.request !== null;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
   }
 
   /** Load the notebook's parameters and fill the form with the defaults. */
   async load(): Promise<void> {
-    this._update({ loading: true, loadError: null });
+    this.update({ loading: true, loadError: null });
     try {
-      const info = await this._client.getParameters(this._state.notebook);
+      const info = await this._client.getParameters(this.state.notebook);
       const form = initialFormValues(info.parameters);
-      this._update({
+      this.update({
         loading: false,
         info,
         form,
         check: checkRunForm(info.parameters, form)
       });
     } catch (reason) {
-      this._update({ loading: false, loadError: asApiError(reason) });
+      this.update({ loading: false, loadError: asApiError(reason) });
     }
   }
 
@@ -125,12 +110,12 @@ export class RunLauncherModel implements IDisposable {
    * invalid. Returns null when nothing started (the reason is in state).
    */
   async submit(): Promise<ILaunched | null> {
-    const { check, info, notebook } = this._state;
+    const { check, info, notebook } = this.state;
     if (!this.canSubmit || !check?.request || !info) {
       return null;
     }
     const request = check.request;
-    this._update({ submitting: true, serverError: null });
+    this.update({ submitting: true, serverError: null });
     try {
       let launched: ILaunched;
       if (request.kind === 'run') {
@@ -154,44 +139,24 @@ export class RunLauncherModel implements IDisposable {
           sweep: started.sweep
         };
       }
-      this._update({ submitting: false });
+      this.update({ submitting: false });
       return launched;
     } catch (reason) {
-      this._update({ submitting: false, serverError: asApiError(reason) });
+      this.update({ submitting: false, serverError: asApiError(reason) });
       return null;
     }
   }
 
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    Signal.clearData(this);
-  }
-
   private _edit(change: (form: IRunFormValues) => IRunFormValues): void {
-    const { form, info } = this._state;
+    const { form, info } = this.state;
     if (!form || !info) {
       return;
     }
     const next = change(form);
-    this._update({
+    this.update({
       form: next,
       check: checkRunForm(info.parameters, next),
       serverError: null
     });
   }
-
-  private _update(patch: Partial<IRunLauncherState>): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
-    this._changed.emit();
-  }
-
-  private _state: IRunLauncherState;
-  private _changed = new Signal<this, void>(this);
-  private _isDisposed = false;
 }

@@ -1,6 +1,3 @@
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
-
 import {
   asApiError,
   type ApiError,
@@ -20,6 +17,7 @@ import {
   type SortKey,
   type StatusFilter
 } from './runsTable';
+import { StateModel } from './stateModel';
 
 /** What the runs panel shows. */
 export interface IRunsState {
@@ -78,29 +76,32 @@ function isNewerSweep(candidate: Sweep, current: Sweep): boolean {
 }
 
 /** Runs and sweeps of one project, kept live by pushed events. */
-export class RunsModel implements IDisposable {
-  constructor(private readonly _client: DeployClient) {}
-
-  get state(): IRunsState {
-    return this._state;
-  }
-
-  /** Emitted whenever `state` changes. */
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
+export class RunsModel extends StateModel<IRunsState> {
+  constructor(private readonly _client: DeployClient) {
+    super({
+      project: null,
+      loading: false,
+      error: null,
+      runs: [],
+      sweeps: [],
+      sweepSeenAt: {},
+      shownSweeps: [],
+      filter: ALL_STATUSES,
+      sort: DEFAULT_SORT,
+      selected: [],
+      comparing: false,
+      busy: [],
+      notice: null
+    });
   }
 
   /** Show another project (its list is fetched by the next refresh). */
   setProject(project: string): void {
-    if (project === this._state.project) {
+    if (project === this.state.project) {
       return;
     }
-    this._requestId++;
-    this._update({
+    this.dropRequests();
+    this.update({
       project,
       runs: [],
       sweeps: [],
@@ -117,35 +118,35 @@ export class RunsModel implements IDisposable {
 
   /** Fetch the project's runs once; events keep them current afterwards. */
   async refresh(): Promise<void> {
-    const project = this._state.project;
+    const project = this.state.project;
     if (project === null) {
       return;
     }
-    const id = ++this._requestId;
-    this._update({ loading: true });
+    const isCurrent = this.startRequest();
+    this.update({ loading: true });
     try {
       const list = await this._client.listRuns(project);
-      if (id !== this._requestId || this._isDisposed) {
+      if (!isCurrent()) {
         return;
       }
-      let runs = this._state.runs;
+      let runs = this.state.runs;
       for (const run of list.runs) {
         runs = mergeRun(runs, run);
       }
-      this._update({ loading: false, error: null, runs });
+      this.update({ loading: false, error: null, runs });
       for (const sweep of list.sweeps) {
         this._mergeSweep(sweep);
       }
     } catch (reason) {
-      if (id === this._requestId && !this._isDisposed) {
-        this._update({ loading: false, error: asApiError(reason) });
+      if (isCurrent()) {
+        this.update({ loading: false, error: asApiError(reason) });
       }
     }
   }
 
   /** Apply a pushed run event (events of other projects are ignored). */
   applyEvent(event: IRunEvent): void {
-    if (event.project !== this._state.project) {
+    if (event.project !== this.state.project) {
       return;
     }
     this.addRuns([event.run], event.sweep);
@@ -153,57 +154,57 @@ export class RunsModel implements IDisposable {
 
   /** Add runs (and their sweep) just started or heard of. */
   addRuns(runs: Run[], sweep: Sweep | null = null): void {
-    let merged = this._state.runs;
+    let merged = this.state.runs;
     for (const run of runs) {
-      if (run.project === this._state.project) {
+      if (run.project === this.state.project) {
         merged = mergeRun(merged, run);
       }
     }
-    if (merged !== this._state.runs) {
-      this._update({ runs: merged });
+    if (merged !== this.state.runs) {
+      this.update({ runs: merged });
     }
-    if (sweep && sweep.project === this._state.project) {
+    if (sweep && sweep.project === this.state.project) {
       this._mergeSweep(sweep);
     }
   }
 
   setFilter(filter: StatusFilter): void {
-    this._update({ filter });
+    this.update({ filter });
   }
 
   /** Sort by a column, or flip the direction of the current one. */
   sortBy(key: SortKey): void {
-    this._update({ sort: nextSort(this._state.sort, key) });
+    this.update({ sort: nextSort(this.state.sort, key) });
   }
 
   toggleSelected(runId: string): void {
-    const selected = this._state.selected.includes(runId)
-      ? this._state.selected.filter(id => id !== runId)
-      : [...this._state.selected, runId];
-    this._update({
+    const selected = this.state.selected.includes(runId)
+      ? this.state.selected.filter(id => id !== runId)
+      : [...this.state.selected, runId];
+    this.update({
       selected,
-      comparing: this._state.comparing && selected.length > 0
+      comparing: this.state.comparing && selected.length > 0
     });
   }
 
   /** Tick or untick all the given runs. */
   setSelected(runIds: string[], selected: boolean): void {
-    const others = this._state.selected.filter(id => !runIds.includes(id));
-    this._update({ selected: selected ? [...others, ...runIds] : others });
+    const others = this.state.selected.filter(id => !runIds.includes(id));
+    this.update({ selected: selected ? [...others, ...runIds] : others });
   }
 
   setComparing(comparing: boolean): void {
-    this._update({ comparing: comparing && this._state.selected.length > 0 });
+    this.update({ comparing: comparing && this.state.selected.length > 0 });
   }
 
   dismissSweep(sweepId: string): void {
-    this._update({
-      shownSweeps: this._state.shownSweeps.filter(id => id !== sweepId)
+    this.update({
+      shownSweeps: this.state.shownSweeps.filter(id => id !== sweepId)
     });
   }
 
   dismissNotice(): void {
-    this._update({ notice: null });
+    this.update({ notice: null });
   }
 
   /** Cancel a queued or running run (safe to repeat). */
@@ -228,28 +229,20 @@ export class RunsModel implements IDisposable {
     runId: string,
     promote: (project: string, runId: string) => Promise<unknown>
   ): Promise<void> {
-    const project = this._state.project;
-    if (project === null || this._state.busy.includes(runId)) {
+    const project = this.state.project;
+    if (project === null || this.state.busy.includes(runId)) {
       return;
     }
-    this._update({ busy: [...this._state.busy, runId], notice: null });
+    this.update({ busy: [...this.state.busy, runId], notice: null });
     try {
       await promote(project, runId);
     } catch (reason) {
-      this._update({
+      this.update({
         notice: `Could not promote ${runId}: ${asApiError(reason).message}`
       });
     } finally {
-      this._update({ busy: this._state.busy.filter(id => id !== runId) });
+      this.update({ busy: this.state.busy.filter(id => id !== runId) });
     }
-  }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    Signal.clearData(this);
   }
 
   private async _act(
@@ -257,25 +250,25 @@ export class RunsModel implements IDisposable {
     verb: string,
     call: (project: string) => Promise<Run>
   ): Promise<void> {
-    const project = this._state.project;
-    if (project === null || this._state.busy.includes(runId)) {
+    const project = this.state.project;
+    if (project === null || this.state.busy.includes(runId)) {
       return;
     }
-    this._update({ busy: [...this._state.busy, runId], notice: null });
+    this.update({ busy: [...this.state.busy, runId], notice: null });
     try {
       const run = await call(project);
       this.addRuns([run]);
     } catch (reason) {
-      this._update({
+      this.update({
         notice: `Could not ${verb} ${runId}: ${asApiError(reason).message}`
       });
     } finally {
-      this._update({ busy: this._state.busy.filter(id => id !== runId) });
+      this.update({ busy: this.state.busy.filter(id => id !== runId) });
     }
   }
 
   private _mergeSweep(sweep: Sweep): void {
-    const { sweeps, shownSweeps, sweepSeenAt } = this._state;
+    const { sweeps, shownSweeps, sweepSeenAt } = this.state;
     const index = sweeps.findIndex(s => s.id === sweep.id);
     if (index >= 0 && !isNewerSweep(sweep, sweeps[index])) {
       return;
@@ -288,43 +281,22 @@ export class RunsModel implements IDisposable {
               (parseTime(b.created_at) ?? 0) - (parseTime(a.created_at) ?? 0)
           );
     const show = sweepActive(sweep) && !shownSweeps.includes(sweep.id);
-    this._update({
+    this.update({
       sweeps: next,
       sweepSeenAt: { ...sweepSeenAt, [sweep.id]: Date.now() },
       shownSweeps: show ? [sweep.id, ...shownSweeps] : shownSweeps
     });
   }
 
-  private _update(patch: Partial<IRunsState>): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
+  /** Ticks of runs no longer listed are dropped with the listing. */
+  protected update(patch: Partial<IRunsState>): void {
     if (patch.runs) {
-      const ids = new Set(this._state.runs.map(run => run.id));
-      this._state.selected = this._state.selected.filter(id => ids.has(id));
+      const ids = new Set(patch.runs.map(run => run.id));
+      const selected = patch.selected ?? this.state.selected;
+      patch = { ...patch, selected: selected.filter(id => ids.has(id)) };
     }
-    this._changed.emit();
+    super.update(patch);
   }
-
-  private _state: IRunsState = {
-    project: null,
-    loading: false,
-    error: null,
-    runs: [],
-    sweeps: [],
-    sweepSeenAt: {},
-    shownSweeps: [],
-    filter: ALL_STATUSES,
-    sort: DEFAULT_SORT,
-    selected: [],
-    comparing: false,
-    busy: [],
-    notice: null
-  };
-  private _changed = new Signal<this, void>(this);
-  private _requestId = 0;
-  private _isDisposed = false;
 }
 
 /** Insert or update a run, keeping the list newest first. */

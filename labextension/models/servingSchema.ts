@@ -1,4 +1,5 @@
 import type { JSONSchema, JSONValue } from '../api';
+import { isRecord } from '../api/json';
 
 /** One field of a request or response, as people read it. */
 export interface ISchemaField {
@@ -19,7 +20,7 @@ export interface ISchemaFields {
 }
 
 function isSchema(value: JSONValue | undefined): value is JSONSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 /** The type of a schema in a few words. */

@@ -1,4 +1,5 @@
 import type { JSONValue, SweepMode } from '../api';
+import { plural } from './plural';
 
 /** The server refuses sweeps of more runs than this. */
 export const MAX_SWEEP_RUNS = 256;
@@ -66,5 +67,5 @@ export function sweepParameters(
 
 /** "1 run will start", "4 runs will start" */
 export function runCountText(count: number): string {
-  return `${count} run${count === 1 ? '' : 's'} will start`;
+  return `${plural(count, 'run')} will start`;
 }

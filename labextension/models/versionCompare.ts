@@ -1,6 +1,3 @@
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
-
 import {
   asApiError,
   type ApiError,
@@ -12,6 +9,7 @@ import {
 } from '../api';
 import { deltaTone, type DeltaTone } from './metricDirection';
 import { formatValue } from './runFormat';
+import { StateModel } from './stateModel';
 
 /** A parameter or metric of two versions. */
 export interface IValueRow {
@@ -108,14 +106,14 @@ export interface ICompareState {
 }
 
 /** The comparison of two versions of a project. */
-export class VersionCompareModel implements IDisposable {
+export class VersionCompareModel extends StateModel<ICompareState> {
   constructor(
     private readonly _client: DeployClient,
     project: string,
     old: string,
     next: string
   ) {
-    this._state = {
+    super({
       project,
       old,
       new: next,
@@ -123,33 +121,21 @@ export class VersionCompareModel implements IDisposable {
       error: null,
       diff: null,
       versions: null
-    };
-  }
-
-  get state(): ICompareState {
-    return this._state;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
+    });
   }
 
   async refresh(): Promise<void> {
-    const { project, old, new: next } = this._state;
-    const id = ++this._requestId;
-    this._update({ loading: true });
+    const { project, old, new: next } = this.state;
+    const isCurrent = this.startRequest();
+    this.update({ loading: true });
     try {
       const [diff, before, after] = await Promise.all([
         this._client.diffVersions(project, old, next),
         this._client.getVersion(project, old),
         this._client.getVersion(project, next)
       ]);
-      if (id === this._requestId) {
-        this._update({
+      if (isCurrent()) {
+        this.update({
           loading: false,
           error: null,
           diff,
@@ -157,30 +143,9 @@ export class VersionCompareModel implements IDisposable {
         });
       }
     } catch (reason) {
-      if (id === this._requestId) {
-        this._update({ loading: false, error: asApiError(reason) });
+      if (isCurrent()) {
+        this.update({ loading: false, error: asApiError(reason) });
       }
     }
   }
-
-  dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    Signal.clearData(this);
-  }
-
-  private _update(patch: Partial<ICompareState>): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
-    this._changed.emit();
-  }
-
-  private _state: ICompareState;
-  private _changed = new Signal<this, void>(this);
-  private _requestId = 0;
-  private _isDisposed = false;
 }

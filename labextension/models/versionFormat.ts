@@ -1,4 +1,5 @@
 import type { ModelVersion, VersionFile } from '../api';
+import { plural } from './plural';
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", "2 days ago", else the date. */
 export function relativeTime(time: number, now: number): string {
@@ -20,7 +21,7 @@ export function relativeTime(time: number, now: number): string {
   }
   const days = Math.floor(hours / 24);
   if (days < 30) {
-    return `${days} day${days === 1 ? '' : 's'} ago`;
+    return `${plural(days, 'day')} ago`;
   }
   return new Date(time).toLocaleDateString();
 }

@@ -1,12 +1,11 @@
-import type { IDisposable } from '@lumino/disposable';
-import { Signal, type ISignal } from '@lumino/signaling';
-
 import {
   asApiError,
   type ApiError,
   type DeployClient,
   type ModelVersion
 } from '../api';
+import { Debouncer } from './debouncer';
+import { StateModel } from './stateModel';
 import { PAGE_SIZE } from './versionList';
 import { versionNumber } from './versionFormat';
 
@@ -46,66 +45,70 @@ export interface IVersionsModelOptions {
  * The project is found with the doctor route (once per folder); only the
  * latest request's answer is applied.
  */
-export class VersionsModel implements IDisposable {
+export class VersionsModel extends StateModel<IVersionsState> {
   constructor(options: IVersionsModelOptions) {
+    super({
+      path: '',
+      project: null,
+      resolved: false,
+      model: null,
+      versions: [],
+      loading: false,
+      error: null,
+      selected: null,
+      ticked: [],
+      query: '',
+      shown: PAGE_SIZE
+    });
     this._client = options.client;
-    this._debounceMs = options.debounceMs ?? 400;
-  }
-
-  get state(): IVersionsState {
-    return this._state;
-  }
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  get isDisposed(): boolean {
-    return this._isDisposed;
+    this._debouncer = new Debouncer(
+      () => void this.refresh(),
+      options.debounceMs ?? 400
+    );
   }
 
   /** The selected version, if it is still listed. */
   get selectedVersion(): ModelVersion | null {
-    const tag = this._state.selected;
+    const tag = this.state.selected;
     return tag === null
       ? null
-      : (this._state.versions.find(v => v.tag === tag) ?? null);
+      : (this.state.versions.find(v => v.tag === tag) ?? null);
   }
 
   /** Follow the file browser; refresh after a pause when `refresh`. */
   setPath(path: string, refresh = true): void {
-    if (path === this._state.path && this._state.resolved) {
+    if (path === this.state.path && this.state.resolved) {
       return;
     }
     // An answer for the previous folder must not land on this one.
-    this._requestId++;
+    this.dropRequests();
     const known = this._projects.get(path);
     this._switchProject(known ?? null, known !== undefined, {
       path,
       loading: false
     });
     if (refresh) {
-      this._schedule();
+      this._debouncer.schedule();
     }
   }
 
   /** Show a given project (a promotion's, say) until the folder changes. */
   setProject(project: string): void {
-    this._requestId++;
+    this.dropRequests();
     this._switchProject(project, true, { loading: false });
   }
 
   /** Find the project if need be, then list its versions. */
   async refresh(): Promise<void> {
-    this._clearTimer();
-    const id = ++this._requestId;
-    this._update({ loading: true });
+    this._debouncer.cancel();
+    const isCurrent = this.startRequest();
+    this.update({ loading: true });
     try {
-      let project = this._state.project;
-      if (!this._state.resolved) {
-        const path = this._state.path;
+      let project = this.state.project;
+      if (!this.state.resolved) {
+        const path = this.state.path;
         project = (await this._client.doctor(path)).project.path;
-        if (id !== this._requestId) {
+        if (!isCurrent()) {
           return;
         }
         if (project !== null) {
@@ -115,12 +118,12 @@ export class VersionsModel implements IDisposable {
         this._switchProject(project, true, {});
       }
       if (project === null) {
-        this._update({ loading: false, error: null });
+        this.update({ loading: false, error: null });
         return;
       }
       const list = await this._client.listVersions(project);
-      if (id === this._requestId) {
-        this._update({
+      if (isCurrent()) {
+        this.update({
           loading: false,
           error: null,
           model: list.model,
@@ -128,29 +131,29 @@ export class VersionsModel implements IDisposable {
         });
       }
     } catch (reason) {
-      if (id === this._requestId) {
-        this._update({ loading: false, error: asApiError(reason) });
+      if (isCurrent()) {
+        this.update({ loading: false, error: asApiError(reason) });
       }
     }
   }
 
   /** Open a version's details (null: back to the list). */
   select(tag: string | null): void {
-    this._update({ selected: tag });
+    this.update({ selected: tag });
   }
 
   /** Tick a version for comparison; a third tick replaces the oldest one. */
   toggleTicked(tag: string): void {
-    const { ticked } = this._state;
+    const { ticked } = this.state;
     const next = ticked.includes(tag)
       ? ticked.filter(t => t !== tag)
       : [...ticked, tag].slice(-2);
-    this._update({ ticked: next });
+    this.update({ ticked: next });
   }
 
   /** The ticked pair, older first; null unless two are ticked. */
   get comparePair(): [string, string] | null {
-    const { ticked } = this._state;
+    const { ticked } = this.state;
     if (ticked.length !== 2) {
       return null;
     }
@@ -161,16 +164,16 @@ export class VersionsModel implements IDisposable {
   }
 
   setQuery(query: string): void {
-    this._update({ query, shown: PAGE_SIZE });
+    this.update({ query, shown: PAGE_SIZE });
   }
 
   showMore(): void {
-    this._update({ shown: this._state.shown + PAGE_SIZE });
+    this.update({ shown: this.state.shown + PAGE_SIZE });
   }
 
   /** Put `stage` on a version, then list again to show where stages are. */
   async assignStage(tag: string, stage: string): Promise<void> {
-    const project = this._state.project;
+    const project = this.state.project;
     if (project === null) {
       return;
     }
@@ -179,12 +182,8 @@ export class VersionsModel implements IDisposable {
   }
 
   dispose(): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._isDisposed = true;
-    this._clearTimer();
-    Signal.clearData(this);
+    this._debouncer.cancel();
+    super.dispose();
   }
 
   private _switchProject(
@@ -192,12 +191,12 @@ export class VersionsModel implements IDisposable {
     resolved: boolean,
     patch: Partial<IVersionsState>
   ): void {
-    if (project === this._state.project && resolved === this._state.resolved) {
-      this._update(patch);
+    if (project === this.state.project && resolved === this.state.resolved) {
+      this.update(patch);
       return;
     }
-    const same = project === this._state.project;
-    this._update({
+    const same = project === this.state.project;
+    this.update({
       ...patch,
       project,
       resolved,
@@ -215,54 +214,20 @@ export class VersionsModel implements IDisposable {
     });
   }
 
-  private _schedule(): void {
-    this._clearTimer();
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._debounceMs);
-  }
-
-  private _clearTimer(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
-  }
-
-  private _update(patch: Partial<IVersionsState>): void {
-    if (this._isDisposed) {
-      return;
-    }
-    this._state = { ...this._state, ...patch };
+  /** Ticks of versions no longer listed are dropped with the listing. */
+  protected update(patch: Partial<IVersionsState>): void {
     if (patch.versions) {
-      const tags = new Set(this._state.versions.map(v => v.tag));
-      this._state.ticked = this._state.ticked.filter(t => tags.has(t));
+      const tags = new Set(patch.versions.map(v => v.tag));
+      const ticked = patch.ticked ?? this.state.ticked;
+      patch = { ...patch, ticked: ticked.filter(t => tags.has(t)) };
     }
-    this._changed.emit();
+    super.update(patch);
   }
 
   private readonly _client: DeployClient;
-  private readonly _debounceMs: number;
+  private readonly _debouncer: Debouncer;
   /** Folder → project, so coming back to a folder asks the server once. */
   private readonly _projects = new Map<string, string | null>();
-  private _state: IVersionsState = {
-    path: '',
-    project: null,
-    resolved: false,
-    model: null,
-    versions: [],
-    loading: false,
-    error: null,
-    selected: null,
-    ticked: [],
-    query: '',
-    shown: PAGE_SIZE
-  };
-  private _changed = new Signal<this, void>(this);
-  private _requestId = 0;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private _isDisposed = false;
 }
 
 /** Stages the UI offers (any lower-case name works on the command line). */

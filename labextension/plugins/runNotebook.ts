@@ -7,7 +7,7 @@ import { ToolbarButton } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 
 import { runParametersIcon } from '../icons';
-import { CommandIDs } from './commands';
+import { CommandIDs, stringArgs } from './commands';
 
 /** Name of the button among the notebook toolbar's items. */
 const TOOLBAR_ITEM = 'jupyterDeployRun';
@@ -64,18 +64,9 @@ export const runNotebookPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Run Notebook with Parameters…',
       caption: 'Run the notebook, or a sweep of it, with other parameters',
       icon: runParametersIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            path: {
-              type: 'string',
-              description:
-                'Notebook path relative to the Jupyter root (default: the current notebook)'
-            }
-          }
-        }
-      },
+      describedBy: stringArgs({
+        path: 'Notebook path relative to the Jupyter root (default: the current notebook)'
+      }),
       isEnabled: args => targetNotebook(app, args) !== null,
       execute: async args => {
         const notebook = targetNotebook(app, args);

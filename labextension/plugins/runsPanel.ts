@@ -14,7 +14,7 @@ import type { Event } from '@jupyterlab/services';
 import type { Run } from '../api';
 import type { RunsWidget } from '../components/RunsWidget';
 import { runParametersIcon } from '../icons';
-import { CommandIDs } from './commands';
+import { ArgDocs, CommandIDs, stringArgs } from './commands';
 
 /** DOM id of the runs panel. */
 const RUNS_PANEL_ID = 'jupyter-deploy-runs';
@@ -79,18 +79,7 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Open Runs',
       caption: 'Show the runs and sweeps of a project',
       icon: runParametersIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            project: {
-              type: 'string',
-              description:
-                'Project folder relative to the Jupyter root (default: the file browser folder’s project)'
-            }
-          }
-        }
-      },
+      describedBy: stringArgs({ project: ArgDocs.browsedProject }),
       execute: async args => {
         const panel = await getPanel();
         const model = panel.content.model;

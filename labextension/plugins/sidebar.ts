@@ -5,8 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
-import { Panel, Widget } from '@lumino/widgets';
+import { ToolbarButton } from '@jupyterlab/ui-components';
 
 // Activation builds the doctor model at once (see below).
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -18,7 +17,8 @@ import { DoctorWidget } from '../components/DoctorWidget';
 import { deployIcon, runParametersIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DoctorModel } from '../models/doctor';
-import { CommandIDs } from './commands';
+import { CommandIDs, stringArgs } from './commands';
+import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
 export const SIDEBAR_ID = 'jupyter-deploy-sidebar';
@@ -37,8 +37,15 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null
   ): void => {
     const model = new DoctorModel({ client: new DeployClient() });
-    const doctor = new DoctorWidget(model);
-    const panel = createSidePanel(doctor);
+    const panel = addFolderSidebar(app, restorer, fileBrowser, {
+      id: SIDEBAR_ID,
+      label: 'Deploy',
+      className: 'jp-DeploySidebar',
+      icon: deployIcon,
+      rank: 650,
+      content: new DoctorWidget(model),
+      model
+    });
     panel.toolbar.addItem(
       'runs',
       new ToolbarButton({
@@ -55,21 +62,11 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
 
-    if (fileBrowser) {
-      model.setPath(fileBrowser.model.path, false);
-      fileBrowser.model.pathChanged.connect((_, change) => {
-        model.setPath(change.newValue ?? '', panel.isVisible);
-      });
-    }
-
-    app.shell.add(panel, 'left', { rank: 650 });
-    restorer?.add(panel, SIDEBAR_ID);
-
     app.commands.addCommand(CommandIDs.openSidebar, {
       label: 'Open Deploy Sidebar',
       caption: 'Show the Deploy sidebar with the environment report',
       icon: deployIcon,
-      describedBy: { args: { type: 'object', properties: {} } },
+      describedBy: stringArgs({}),
       execute: () => {
         app.shell.activateById(panel.id);
       }
@@ -77,19 +74,3 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     palette?.addItem({ command: CommandIDs.openSidebar, category: 'Deploy' });
   }
 };
-
-function createSidePanel(content: Widget): SidePanel {
-  const panel = new SidePanel({ content: new Panel() });
-  panel.id = SIDEBAR_ID;
-  panel.addClass('jp-DeploySidebar');
-  panel.title.icon = deployIcon;
-  panel.title.caption = 'Deploy';
-
-  const heading = document.createElement('h2');
-  heading.textContent = 'Deploy';
-  heading.classList.add('jp-text-truncated');
-  panel.header.addWidget(new Widget({ node: heading }));
-
-  panel.addWidget(content);
-  return panel;
-}

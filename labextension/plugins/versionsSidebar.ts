@@ -9,8 +9,6 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { SidePanel } from '@jupyterlab/ui-components';
-import { Panel, Widget } from '@lumino/widgets';
 
 // The sidebar is restorable and may be open at start-up, so activation
 // needs its list at once (prefer-lazy-imports does not apply); details'
@@ -24,7 +22,8 @@ import { VersionsWidget } from '../components/VersionsWidget';
 import { versionsIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsModel } from '../models/versions';
-import { CommandIDs } from './commands';
+import { ArgDocs, CommandIDs, stringArgs } from './commands';
+import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
 export const VERSIONS_SIDEBAR_ID = 'jupyter-deploy-versions';
@@ -74,35 +73,22 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
           });
         })
     };
-    const panel = createSidePanel(new VersionsWidget(model, actions));
-
-    if (fileBrowser) {
-      model.setPath(fileBrowser.model.path, false);
-      fileBrowser.model.pathChanged.connect((_, change) => {
-        model.setPath(change.newValue ?? '', panel.isVisible);
-      });
-    }
-
-    // Just below the Deploy sidebar (rank 650).
-    app.shell.add(panel, 'left', { rank: 660 });
-    restorer?.add(panel, VERSIONS_SIDEBAR_ID);
+    const panel = addFolderSidebar(app, restorer, fileBrowser, {
+      id: VERSIONS_SIDEBAR_ID,
+      label: 'Model versions',
+      className: 'jp-DeployVersionsSidebar',
+      icon: versionsIcon,
+      // Just below the Deploy sidebar (rank 650).
+      rank: 660,
+      content: new VersionsWidget(model, actions),
+      model
+    });
 
     app.commands.addCommand(CommandIDs.openVersions, {
       label: 'Open Model Versions',
       caption: 'Show the versions of a project in the sidebar',
       icon: versionsIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            project: {
-              type: 'string',
-              description:
-                'Project folder relative to the Jupyter root (default: the file browser folder’s project)'
-            }
-          }
-        }
-      },
+      describedBy: stringArgs({ project: ArgDocs.browsedProject }),
       execute: args => {
         if (typeof args.project === 'string') {
           model.setProject(args.project);
@@ -118,19 +104,10 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Promote Run to a Model Version',
       caption: 'Make a succeeded run a version of its model (git tag + DVC)',
       icon: versionsIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            project: {
-              type: 'string',
-              description: 'Project folder relative to the Jupyter root'
-            },
-            runId: { type: 'string', description: 'Id of a succeeded run' }
-          },
-          required: ['project', 'runId']
-        }
-      },
+      describedBy: stringArgs(
+        { project: ArgDocs.project, runId: 'Id of a succeeded run' },
+        ['project', 'runId']
+      ),
       execute: async args => {
         const { project, runId } = args;
         if (typeof project !== 'string' || typeof runId !== 'string') {
@@ -148,20 +125,14 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Compare Model Versions',
       caption: 'Show what changed between two versions',
       icon: versionsIcon,
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            project: {
-              type: 'string',
-              description: 'Project folder relative to the Jupyter root'
-            },
-            old: { type: 'string', description: 'Older tag, MODEL@vN' },
-            new: { type: 'string', description: 'Newer tag, MODEL@vN' }
-          },
-          required: ['project', 'old', 'new']
-        }
-      },
+      describedBy: stringArgs(
+        {
+          project: ArgDocs.project,
+          old: 'Older tag, MODEL@vN',
+          new: 'Newer tag, MODEL@vN'
+        },
+        ['project', 'old', 'new']
+      ),
       execute: async args => {
         const { project, old, new: next } = args;
         if (
@@ -228,20 +199,4 @@ async function createCompareTab(
   tab.addClass('jp-DeployVersionCompareTab');
   tab.toolbar.hide();
   return tab;
-}
-
-function createSidePanel(content: Widget): SidePanel {
-  const panel = new SidePanel({ content: new Panel() });
-  panel.id = VERSIONS_SIDEBAR_ID;
-  panel.addClass('jp-DeployVersionsSidebar');
-  panel.title.icon = versionsIcon;
-  panel.title.caption = 'Model versions';
-
-  const heading = document.createElement('h2');
-  heading.textContent = 'Model versions';
-  heading.classList.add('jp-text-truncated');
-  panel.header.addWidget(new Widget({ node: heading }));
-
-  panel.addWidget(content);
-  return panel;
 }
