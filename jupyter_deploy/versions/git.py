@@ -132,13 +132,30 @@ class Git:
         )
 
     def tag(
-        self, name: str, target: str, summary: str, meta: dict[str, Any] | None, who: Identity
+        self,
+        name: str,
+        target: str,
+        summary: str,
+        meta: dict[str, Any] | None,
+        who: Identity,
+        when: int | None = None,
     ) -> None:
         """An annotated tag whose message is a summary line, a blank line, then `meta` as one
-        JSON line (read back by `tag_meta`); fails if the name is taken (tags never move)."""
+        JSON line (read back by `tag_meta`); fails if the name is taken (tags never move).
+        `when` (Unix seconds) sets the tagger date."""
         message = f"{summary}\n\n{json.dumps(meta)}\n" if meta is not None else f"{summary}\n"
-        self.run("tag", "-a", name, target, "-F", "-", input_bytes=message.encode(),
-                 env=_identity_env(who))  # fmt: skip
+        env = _identity_env(who)
+        if when is not None:
+            env["GIT_COMMITTER_DATE"] = f"{when} +0000"
+        self.run("tag", "-a", name, target, "-F", "-", input_bytes=message.encode(), env=env)
+
+    def newest_tag_time(self, pattern: str) -> int | None:
+        """The latest tagger date (Unix seconds) among the tags matching `pattern`."""
+        out = self.text(
+            "for-each-ref", "--count=1", "--sort=-taggerdate", "--format=%(taggerdate:unix)",
+            f"refs/tags/{pattern}",
+        )  # fmt: skip
+        return int(out) if out.isdigit() else None
 
     def tag_meta(self, pattern: str) -> list[tuple[str, dict[str, Any]]]:
         """(tag name, meta) of every tag under refs/tags/`pattern` written by `tag`, in one

@@ -3,6 +3,7 @@
 the tags themselves are the assignment history (who, when)."""
 
 import re
+import time
 from typing import Any
 
 from ..errors import InvalidInput
@@ -48,7 +49,11 @@ def assign(versions: Versions, reference: str, stage: str, who: Identity) -> dic
             "assigned_at": now(),
         }
         summary = f"{stage}: {version['tag']}"
-        versions.git.tag(tag, f"{version['tag']}^{{commit}}", summary, meta, who)
+        # GTO orders assignments by tagger date, to the second: each one gets a later second
+        # than the model's previous one, or two made in one second could read in either order.
+        newest = versions.git.newest_tag_time(f"{versions.model}#*")
+        when = max(int(time.time()), newest + 1) if newest is not None else None
+        versions.git.tag(tag, f"{version['tag']}^{{commit}}", summary, meta, who, when)
     return {**meta, "tag": tag, "number": number}
 
 
