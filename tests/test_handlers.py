@@ -15,6 +15,7 @@ ROUTES = ["jupyter-deploy/version", "jupyter-deploy/doctor"]
 ALL_ROUTES = [
     ("GET", "jupyter-deploy/version", "jupyter_deploy:meta", "read"),
     ("GET", "jupyter-deploy/doctor", "jupyter_deploy:doctor", "read"),
+    ("GET", "jupyter-deploy/project", "jupyter_deploy:doctor", "read"),
     ("GET", "jupyter-deploy/parameters?path=iris/train.ipynb", "jupyter_deploy:runs", "read"),
     ("GET", "jupyter-deploy/runs?project=iris", "jupyter_deploy:runs", "read"),
     ("POST", "jupyter-deploy/runs", "jupyter_deploy:runs", "write"),
@@ -111,6 +112,18 @@ async def test_doctor_on_a_file_path_uses_its_folder(jp_fetch: Any, project: Pat
     )
     assert code == 200
     assert body["project"]["path"] == "iris"
+
+
+async def test_project_lookup_names_the_project_holding_a_folder(
+    jp_fetch: Any, project: Path
+) -> None:
+    (project / "data").mkdir()
+    for path, expected in [("iris/data", "iris"), ("iris/train.ipynb", "iris"), ("", None)]:
+        code, body = await fetch_json(jp_fetch, "jupyter-deploy", "project", params={"path": path})
+        assert (code, body) == (200, {"path": path, "project": expected})
+    for path, status in [("../..", 403), ("iris/nope", 404)]:
+        code, body = await fetch_json(jp_fetch, "jupyter-deploy", "project", params={"path": path})
+        assert code == status, body
 
 
 async def test_doctor_at_root_without_project_is_an_empty_state(jp_fetch: Any) -> None:

@@ -135,6 +135,12 @@ def test_a_version_is_a_tagged_commit_and_the_users_changes_stay_theirs(
         "text": {"type": "string"}, "weight": {"type": "number"}
     }  # fmt: skip
     assert meta["schema"]["output"] == {"type": "array", "items": {"type": "string"}}
+    # Listings are summaries (a thousand versions stay a small answer); show() is complete.
+    (listed,) = Versions(root).listing()
+    assert "schema" not in listed
+    assert listed["environment"]["package_count"] == len(meta["environment"]["packages"]) > 10
+    assert "packages" not in listed["environment"]
+    assert Versions(root).show("edge-cases@v1") == meta
     assert git(root, "log", "-1", "--format=%an <%ae>", "edge-cases@v1").strip() == (
         "Ada Tester <ada@example.org>"
     )

@@ -11,9 +11,10 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .._version import API_VERSION, __version__
+from ..config import find_project
 from ..doctor import run_doctor
 from ..errors import Conflict, InvalidInput, NotFound
-from ..paths import resolve_inside
+from ..paths import relative_to_root, resolve_inside
 from .errors import status_for
 from .services import RunServices
 
@@ -110,18 +111,34 @@ class VersionHandler(BaseHandler):
 class DoctorHandler(BaseHandler):
     auth_resource = "jupyter_deploy:doctor"
 
-    @web.authenticated
-    @authorized
-    async def get(self) -> None:
+    def start_folder(self) -> Path:
+        """The `path` query argument as an existing folder inside the root (a file: its folder)."""
         path = self.get_query_argument("path", "")
         start = resolve_inside(self.root_dir, path)
         if not start.exists():
             raise NotFound(f"no such file or folder: {path!r}")
-        if not start.is_dir():
-            start = start.parent
+        return start if start.is_dir() else start.parent
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        start = self.start_folder()
         # Probes shell out and talk to the Docker socket: keep them off the event loop.
         report = await asyncio.to_thread(run_doctor, start, self.root_dir)
         self.write_json(report.to_dict())
+
+
+class ProjectHandler(DoctorHandler):
+    """Which project holds a folder: what the sidebars ask when the file browser moves, without
+    the doctor's probes."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        start = self.start_folder()
+        found = await asyncio.to_thread(find_project, start, self.root_dir)
+        project = relative_to_root(self.root_dir, found) if found is not None else None
+        self.write_json({"path": self.get_query_argument("path", ""), "project": project})
 
 
 class UnknownRouteHandler(BaseHandler):
@@ -143,4 +160,5 @@ def handlers() -> list[tuple[str, type[BaseHandler]]]:
     return [
         (r"/jupyter-deploy/version", VersionHandler),
         (r"/jupyter-deploy/doctor", DoctorHandler),
+        (r"/jupyter-deploy/project", ProjectHandler),
     ]

@@ -154,7 +154,7 @@ class Versions:
         tree = self.git.tree_with(head, files)
         summary = f"{tag}: run {run['id']} of {run['notebook']}"
         commit = self.git.commit_tree(tree, head, summary, who)
-        self.git.tag(tag, commit, summary, meta, who)
+        self.git.tag(tag, commit, summary, _summary(meta), who)
         self.git.tag(gto_tag_name(self.model, number), commit, summary, None, who)
         return {**meta, "commit": commit}
 
@@ -244,19 +244,26 @@ class Versions:
         return yaml.safe_dump(data, sort_keys=False).encode()
 
     def show(self, reference: str) -> dict[str, Any]:
-        """One version by `MODEL@vN` or `vN`."""
+        """One version by `MODEL@vN` or `vN`, in full: the listing's summary completed from the
+        version's `deploy-version.json` (serving schema, every package of the environment)."""
         model, _, version = reference.rpartition("@")
         if (model and model != self.model) or _version_number(version) is None:
             raise NotFound(f"no version {reference!r}: expected {self.model}@v<N>")
         for found in self.listing():
             if found["version"] == version:
-                return found
+                recorded = self.git.show(found["tag"], self.repo_path(VERSION_FILE))
+                try:
+                    full = json.loads(recorded) if recorded else {}
+                except ValueError:
+                    full = {}
+                return _with_defaults({**found, **full}) if isinstance(full, dict) else found
         raise NotFound(f"no version {self.model}@{version} (see `jupyter deploy versions`)")
 
     def listing(self) -> list[dict[str, Any]]:
-        """Every version of the model, newest first, from the tags alone."""
+        """Every version of the model, newest first, as summaries read from the tags alone
+        (no serving schema, the environment's package count instead of its packages)."""
         found = [
-            _with_defaults(meta)
+            _summary(_with_defaults(meta))
             for name, meta in self.git.tag_meta(f"{self.model}@v*")
             if meta.get("tag") == name
         ]
@@ -271,6 +278,19 @@ def _environment_lock(environment: dict[str, Any] | None, tag: str) -> bytes | N
     lines = [f"# {tag}: the run's kernel environment (Python {environment.get('python', '?')})"]
     lines += [f"{name}=={version}" for name, version in environment["packages"].items()]
     return ("\n".join(lines) + "\n").encode()
+
+
+def _summary(meta: dict[str, Any]) -> dict[str, Any]:
+    """What a listing needs of a version: a thousand of them stay a small answer. The tag message
+    holds this; `deploy-version.json` in the version's commit holds everything."""
+    out = {k: v for k, v in meta.items() if k != "schema"}
+    environment = meta.get("environment")
+    if isinstance(environment, dict) and isinstance(environment.get("packages"), dict):
+        out["environment"] = {
+            **{k: v for k, v in environment.items() if k != "packages"},
+            "package_count": len(environment["packages"]),
+        }
+    return out
 
 
 def _with_defaults(meta: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import { ApiError, DeployClient, type ModelVersion } from '../api';
 import type { IVersionActions } from '../components/VersionDetails';
 import { VersionsPanel } from '../components/VersionsPanel';
 import { VersionsModel } from '../models/versions';
-import { fakeServer, makeHistory, makeReport, makeVersion } from './helpers';
+import { fakeServer, makeHistory, makeVersion } from './helpers';
 
 const SCHEMA = {
   function: 'predict',
@@ -45,8 +45,8 @@ function actions(): jest.Mocked<IVersionActions> {
 
 async function renderPanel(versions: ModelVersion[]) {
   const server = fakeServer(request =>
-    request.url.includes('/doctor')
-      ? { json: makeReport() }
+    request.url.includes('/project?')
+      ? { json: { path: 'examples', project: 'examples' } }
       : { json: { project: 'examples', model: 'iris-classifier', versions } }
   );
   const model = new VersionsModel({
@@ -192,12 +192,73 @@ describe('VersionsPanel list', () => {
     );
   });
 
+  it('fetches the full version for its details (listings are summaries)', async () => {
+    const summary = makeVersion({
+      environment: { python: '3.11.7', package_count: 198 }
+    });
+    delete summary.schema;
+    const full = makeVersion({
+      environment: { python: '3.11.7', packages: { numpy: '2.1.0' } },
+      schema: {
+        function: 'predict',
+        input: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { sepal_length: { type: 'number' } },
+            required: ['sepal_length']
+          }
+        },
+        output: null,
+        source: 'type hints'
+      }
+    });
+    let answer: (value: { json: unknown }) => void = () => undefined;
+    const server = fakeServer(request => {
+      if (request.url.includes('/project?')) {
+        return { json: { path: 'examples', project: 'examples' } };
+      }
+      if (request.url.includes('/versions/iris-classifier%40v1')) {
+        return new Promise(resolve => {
+          answer = resolve;
+        });
+      }
+      return {
+        json: {
+          project: 'examples',
+          model: 'iris-classifier',
+          versions: [summary]
+        }
+      };
+    });
+    const model = new VersionsModel({
+      client: new DeployClient(server.settings)
+    });
+    model.setPath('examples', false);
+    await act(() => model.refresh());
+    render(
+      <UseSignal signal={model.changed}>
+        {() => <VersionsPanel model={model} actions={actions()} />}
+      </UseSignal>
+    );
+    fireEvent.click(
+      screen.getByTitle('Show the details of iris-classifier@v1')
+    );
+    expect(screen.getByText('Loading…')).toBeTruthy();
+    expect(screen.queryByText('sepal_length')).toBeNull();
+    await act(async () => answer({ json: full }));
+    expect(screen.getByText('sepal_length')).toBeTruthy();
+    expect(screen.queryByText('Loading…')).toBeNull();
+    expect(screen.getByText('Python 3.11.7 · 1 package')).toBeTruthy();
+    model.dispose();
+  });
+
   it("shows the server's git message as an error with a retry", async () => {
     const message =
       'examples is not in a git repository. Run `git init` and commit the project first.';
     const server = fakeServer(request =>
-      request.url.includes('/doctor')
-        ? { json: makeReport() }
+      request.url.includes('/project?')
+        ? { json: { path: 'examples', project: 'examples' } }
         : { status: 409, json: { error: { code: 'conflict', message } } }
     );
     const model = new VersionsModel({

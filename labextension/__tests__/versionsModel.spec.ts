@@ -1,27 +1,12 @@
 import { DeployClient, type ModelVersion } from '../api';
 import { VersionsModel } from '../models/versions';
-import {
-  fakeServer,
-  makeHistory,
-  makeReport,
-  settle,
-  type FakeAnswer
-} from './helpers';
+import { fakeServer, makeHistory, settle, type FakeAnswer } from './helpers';
 
 const NOT_A_REPO =
   'examples is not in a git repository. Run `git init` and commit the project first.';
 
 function project(path: string | null): FakeAnswer {
-  return {
-    json: makeReport({
-      project: {
-        path,
-        config_file: path === null ? null : `${path}/jupyter-deploy.yaml`,
-        valid: true,
-        error: null
-      }
-    })
-  };
+  return { json: { path: '', project: path } };
 }
 
 function setup(
@@ -34,7 +19,7 @@ function setup(
     if (url.pathname.endsWith('/version')) {
       return { json: { name: 'jupyter_deploy', version: '0.1.0' } };
     }
-    if (url.pathname.endsWith('/doctor')) {
+    if (url.pathname.endsWith('/project')) {
       const path = url.searchParams.get('path') ?? '';
       return project(path.startsWith('examples') ? 'examples' : null);
     }
@@ -71,9 +56,9 @@ describe('VersionsModel', () => {
       'v1'
     ]);
     await model.refresh();
-    expect(paths()).toEqual(['doctor', 'versions', 'versions']);
+    expect(paths()).toEqual(['project', 'versions', 'versions']);
 
-    // Back in a folder already seen: no second doctor request.
+    // Back in a folder already seen: no second project lookup.
     model.setPath('', false);
     await model.refresh();
     expect(model.state.project).toBeNull();
@@ -81,10 +66,10 @@ describe('VersionsModel', () => {
     expect(model.state.project).toBe('examples');
     await model.refresh();
     expect(paths()).toEqual([
-      'doctor',
+      'project',
       'versions',
       'versions',
-      'doctor',
+      'project',
       'versions'
     ]);
   });
@@ -94,7 +79,7 @@ describe('VersionsModel', () => {
     model.setPath('elsewhere', false);
     await model.refresh();
     expect(model.state).toMatchObject({ project: null, resolved: true });
-    expect(paths()).toEqual(['doctor']);
+    expect(paths()).toEqual(['project']);
   });
 
   it("keeps the server's message when the project is not a git repository", async () => {
@@ -134,7 +119,7 @@ describe('VersionsModel', () => {
     model.setPath('examples');
     await settle();
     await settle();
-    expect(paths()).toEqual(['doctor', 'versions']);
+    expect(paths()).toEqual(['project', 'versions']);
     expect(model.state.versions).toHaveLength(3);
     model.dispose();
   });

@@ -46,6 +46,20 @@ export class DeployClient {
     );
   }
 
+  /**
+   * `GET /jupyter-deploy/project?path=<folder>`: the project holding a folder
+   * (null: none), without the doctor's probes.
+   */
+  async findProject(path: string): Promise<string | null> {
+    const query: Record<string, string> = path ? { path } : {};
+    const found = await requestAPI<{ project: string | null }>(
+      'project',
+      {},
+      { query, settings: this._settings }
+    );
+    return found.project;
+  }
+
   /** `GET /jupyter-deploy/parameters?path=<notebook>`: the notebook's parameters cell. */
   getParameters(notebook: string): Promise<NotebookParameters> {
     return this._get<NotebookParameters>('parameters', { path: notebook });

@@ -39,9 +39,17 @@ export type ModelVersion = {
   files: VersionFile[];
   /** Missing on versions made before data files were recorded. */
   data?: DataFile[];
-  /** Missing (or null) when predict has no type hints and no input example. */
+  /**
+   * null when predict has no type hints and no input example; absent from
+   * listings (GET one version for it).
+   */
   schema?: ServingSchema | null;
-  environment: { python?: string; packages?: Record<string, string> } | null;
+  /** Listings give `package_count`; one version gives every package. */
+  environment: {
+    python?: string;
+    packages?: Record<string, string>;
+    package_count?: number;
+  } | null;
   author: { name: string; email: string };
   created_at: string;
   source_commit: string;

@@ -4,6 +4,7 @@ import React, { useState } from 'react';
 import type { JSONValue, ModelVersion } from '../api';
 import { metricDelta } from '../models/versionList';
 import { deltaTone } from '../models/metricDirection';
+import { plural } from '../models/plural';
 import { formatValue } from '../models/runFormat';
 import {
   exactTime,
@@ -320,7 +321,9 @@ function Serving({ version }: { version: ModelVersion }): JSX.Element {
   const schema = version.schema;
   return (
     <Section title="Serving API">
-      {!schema ? (
+      {schema === undefined ? (
+        <None>Loading…</None>
+      ) : !schema ? (
         <None>
           No schema recorded: give <code>predict</code> type hints, or write an
           input example.
@@ -343,7 +346,7 @@ function Provenance({ version }: { version: ModelVersion }): JSX.Element {
   const python = version.environment?.python;
   const environment = [
     python ? `Python ${python}` : null,
-    packages !== null ? `${packages} packages` : null
+    packages !== null ? plural(packages, 'package') : null
   ].filter(Boolean);
   const rows: [string, React.ReactNode][] = [
     ['Run', <code>{version.run_id}</code>]

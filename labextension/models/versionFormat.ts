@@ -81,6 +81,9 @@ export function hashedFiles(version: ModelVersion): VersionFile[] {
 
 /** Number of packages recorded in a version's environment, if any. */
 export function packageCount(version: ModelVersion): number | null {
-  const packages = version.environment?.packages;
-  return packages ? Object.keys(packages).length : null;
+  const environment = version.environment;
+  if (environment?.packages) {
+    return Object.keys(environment.packages).length;
+  }
+  return environment?.package_count ?? null;
 }

@@ -25,6 +25,8 @@ export interface IVersionsState {
   error: ApiError | null;
   /** Tag whose details are open, or null for the list. */
   selected: string | null;
+  /** The open version in full (listings hold summaries), once fetched. */
+  details: ModelVersion | null;
   /** Tags ticked for comparison (two at most, in ticking order). */
   ticked: string[];
   /** Filter box text. */
@@ -42,7 +44,7 @@ export interface IVersionsModelOptions {
 /**
  * The versions of the project that holds the file browser's folder.
  *
- * The project is found with the doctor route (once per folder); only the
+ * The project is found with the project route (once per folder); only the
  * latest request's answer is applied.
  */
 export class VersionsModel extends StateModel<IVersionsState> {
@@ -56,6 +58,7 @@ export class VersionsModel extends StateModel<IVersionsState> {
       loading: false,
       error: null,
       selected: null,
+      details: null,
       ticked: [],
       query: '',
       shown: PAGE_SIZE
@@ -67,12 +70,21 @@ export class VersionsModel extends StateModel<IVersionsState> {
     );
   }
 
-  /** The selected version, if it is still listed. */
+  /**
+   * The selected version, if it is still listed: in full once fetched, with
+   * the listing's current stages.
+   */
   get selectedVersion(): ModelVersion | null {
     const tag = this.state.selected;
-    return tag === null
-      ? null
-      : (this.state.versions.find(v => v.tag === tag) ?? null);
+    const listed =
+      tag === null ? null : this.state.versions.find(v => v.tag === tag);
+    if (!listed) {
+      return null;
+    }
+    const { details } = this.state;
+    return details?.tag === tag
+      ? { ...details, stages: listed.stages }
+      : listed;
   }
 
   /** Follow the file browser; refresh after a pause when `refresh`. */
@@ -107,7 +119,7 @@ export class VersionsModel extends StateModel<IVersionsState> {
       let project = this.state.project;
       if (!this.state.resolved) {
         const path = this.state.path;
-        project = (await this._client.doctor(path)).project.path;
+        project = await this._client.findProject(path);
         if (!isCurrent()) {
           return;
         }
@@ -139,7 +151,23 @@ export class VersionsModel extends StateModel<IVersionsState> {
 
   /** Open a version's details (null: back to the list). */
   select(tag: string | null): void {
-    this.update({ selected: tag });
+    const project = this.state.project;
+    this.update({ selected: tag, details: null });
+    if (tag === null || project === null) {
+      return;
+    }
+    this._client.getVersion(project, tag).then(
+      details => {
+        if (this.state.selected === tag && this.state.project === project) {
+          this.update({ details });
+        }
+      },
+      (reason: unknown) => {
+        if (this.state.selected === tag) {
+          this.update({ error: asApiError(reason) });
+        }
+      }
+    );
   }
 
   /** Tick a version for comparison; a third tick replaces the oldest one. */
@@ -207,6 +235,7 @@ export class VersionsModel extends StateModel<IVersionsState> {
             versions: [],
             error: null,
             selected: null,
+            details: null,
             ticked: [],
             query: '',
             shown: PAGE_SIZE

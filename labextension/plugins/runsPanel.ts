@@ -66,10 +66,9 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
     const browsedProject = async (): Promise<string | null> => {
       try {
         const { DeployClient } = await import('../api');
-        const report = await new DeployClient().doctor(
+        return await new DeployClient().findProject(
           fileBrowser?.model.path ?? ''
         );
-        return report.project.path;
       } catch {
         return null;
       }

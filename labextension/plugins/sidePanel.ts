@@ -35,6 +35,7 @@ export function addFolderSidebar(
   const panel = new SidePanel({ content: new Panel() });
   panel.id = id;
   panel.addClass(options.className);
+  panel.addClass('jp-DeployFolderSidebar');
   panel.title.icon = options.icon;
   panel.title.caption = label;
 

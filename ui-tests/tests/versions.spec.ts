@@ -3,11 +3,7 @@ import type { Locator, Request, TestInfo } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const PROJECT = 'examples';
-const NOTEBOOK = 'examples/train.ipynb';
-
-/** Two runs of the example notebook, one after the other (≈ 5 s each). */
-const RUNS_TIMEOUT = 90_000;
+import { PROJECT, RUNS_TIMEOUT, succeededRun } from './restRuns';
 
 /** Where the screenshots are copied for people to look at (not committed). */
 const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots-versions');
@@ -30,36 +26,6 @@ function isDeployRoute(request: Request, method: string, route: RegExp) {
     request.method() === method &&
     route.test(url.pathname.replace(/^.*\/jupyter-deploy\//, ''))
   );
-}
-
-/**
- * Start a run through the REST API, as the run dialog does (runs.spec.ts
- * covers the dialog itself), and wait until it succeeded.
- */
-async function succeededRun(
-  page: IJupyterLabPageFixture,
-  parameters: Record<string, number>
-): Promise<string> {
-  const headers = { 'X-Jupyter-Deploy-Api': '1' };
-  const started = await page.request.post('/jupyter-deploy/runs', {
-    headers,
-    data: { notebook: NOTEBOOK, parameters }
-  });
-  expect(started.status()).toBe(201);
-  const { id } = (await started.json()) as { id: string };
-  await expect
-    .poll(
-      async () => {
-        const run = await page.request.get(
-          `/jupyter-deploy/runs/${id}?project=${PROJECT}`,
-          { headers }
-        );
-        return ((await run.json()) as { status: string }).status;
-      },
-      { timeout: RUNS_TIMEOUT, intervals: [1000] }
-    )
-    .toBe('succeeded');
-  return id;
 }
 
 /** Press Promote on a run and read the version from the notification. */
