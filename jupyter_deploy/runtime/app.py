@@ -1,0 +1,181 @@
+"""The model server: a bare ASGI application (no framework between the socket and `predict`, so
+the server's own cost per request stays a small part of the model's). It validates every request
+against the version's schema, answers in JSON, and never sends a traceback or an echo of the
+input to a client: details go to the server's log under a request id."""
+
+import json
+import logging
+import math
+import uuid
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import Any
+
+import orjson
+
+from .validate import FieldError, Validator
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+MAX_BODY_BYTES = 1024 * 1024
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+_DUMP_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+log = logging.getLogger("jupyter_deploy.runtime")
+
+
+class HttpError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, fields: list[FieldError] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = [f.to_dict() for f in self.fields]
+        return {"error": error}
+
+
+class ModelServer:
+    def __init__(
+        self,
+        service: ModuleType,
+        schema: dict[str, Any] | None,
+        max_body: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.service = service
+        self.max_body = max_body
+        input_schema = (schema or {}).get("input") or {}
+        self.validator = Validator(input_schema)
+        # A list-of-records API also takes one record, answered with one result.
+        items = input_schema.get("items") if input_schema.get("type") == "array" else None
+        self.one_or_many = isinstance(items, dict) and items.get("type") == "object"
+        self.ready = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            status, body = await self._route(scope, receive)
+        except HttpError as exc:
+            status, body = exc.status, exc.body()
+        await _send_json(send, status, body)
+
+    async def _route(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+        path, method = scope["path"], scope["method"]
+        if path == "/predict":
+            _allow(method, "POST")
+            return 200, await self._predict(scope, receive)
+        if path == "/health/live":
+            _allow(method, "GET")
+            return 200, {"status": "live"}
+        if path == "/health/ready":
+            _allow(method, "GET")
+            if not self.ready:
+                raise HttpError(503, "not_ready", "the model is not loaded yet")
+            return 200, {"status": "ready"}
+        raise HttpError(404, "not_found", f"no such endpoint: {method} {path}")
+
+    async def _predict(self, scope: Scope, receive: Receive) -> Any:
+        if not self.ready:
+            raise HttpError(503, "not_ready", "the model is not loaded yet")
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if content_type != b"application/json":
+            raise HttpError(415, "unsupported_media_type", "send the request as application/json")
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            raise _too_large(self.max_body)
+        payload = _parse(await _read_body(receive, self.max_body))
+        single = self.one_or_many and isinstance(payload, dict)
+        records = [payload] if single else payload
+        problems = self.validator.errors(records)
+        if problems:
+            if single:  # the client sent one record: name its fields, not "[0].field"
+                problems = [FieldError(p.field.removeprefix("[0]."), p.problem) for p in problems]
+            raise HttpError(422, "invalid_request", "the request does not match the API", problems)
+        try:
+            result = self.service.predict(records)
+        except Exception:
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("predict failed (request %s)", request_id)
+            raise HttpError(
+                500,
+                "predict_failed",
+                f"the model could not answer this request (request id {request_id}; the"
+                " service log has the details)",
+            ) from None
+        return result[0] if single and isinstance(result, list) and len(result) == 1 else result
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.service.load()
+                except Exception as exc:
+                    log.exception("load() failed: the service will not start")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                self.ready = True
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.ready = False
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _allow(method: str, allowed: str) -> None:
+    if method != allowed:
+        raise HttpError(405, "method_not_allowed", f"use {allowed} here, not {method}")
+
+
+def _too_large(limit: int) -> HttpError:
+    return HttpError(413, "too_large", f"the request body is over {limit} bytes")
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _parse(body: bytes) -> Any:
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    # orjson refuses NaN and Infinity; they are JSON's common extension, refused field by field.
+    try:
+        return json.loads(body, parse_constant=lambda name: math.nan)
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, "malformed_json", "the request body is not valid JSON") from None
+
+
+async def _send_json(send: Send, status: int, body: Any) -> None:
+    try:
+        data = orjson.dumps(body, option=_DUMP_OPTIONS)
+    except TypeError:
+        log.exception("predict returned something JSON cannot hold")
+        status = 500
+        data = orjson.dumps(
+            {"error": {"code": "bad_answer", "message": "the model's answer is not JSON"}}
+        )
+    headers = [*_JSON_HEADERS, (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})

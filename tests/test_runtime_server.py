@@ -1,0 +1,184 @@
+"""The model server as a real process (uvicorn, two workers) on the example's exported service:
+the bad-input matrix, one record or many, a failing predict, health."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jupyter_deploy.builds.export import export_service
+from jupyter_deploy.schema import infer_schema
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+NOT_FINITE = "must be a finite number, got NaN or Infinity"
+FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+TRAIN = (
+    "import joblib, sys\n"
+    "from sklearn.datasets import load_iris\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "iris = load_iris()\n"
+    "features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']\n"
+    "model = LogisticRegression(max_iter=500).fit(iris.data, iris.target)\n"
+    "joblib.dump({'model': model, 'features': features,"
+    " 'classes': [str(c) for c in iris.target_names]}, sys.argv[1])\n"
+)
+# A predict that fails on one input, with a detail that must stay in the server's log.
+FAILING = """
+def load():
+    pass
+
+def predict(records: list[dict[str, float]]) -> list[float]:
+    if records and records[0].get("x") == 13:
+        raise ValueError("secret internal detail")
+    return [r["x"] * 2 for r in records]
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(folder: Path, log: Path) -> Iterator[str]:
+    port = _free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_deploy.runtime", str(folder), "--port", str(port),
+             "--workers", "2"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server never became ready"
+            time.sleep(0.1)  # polling the ready endpoint, not waiting blind
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def iris(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("iris-service")
+    notebook = json.loads((EXAMPLES / "train.ipynb").read_text())
+    (folder / "service.py").write_text(export_service(notebook, "train.ipynb"))
+    (folder / "deploy-version.json").write_text(json.dumps({"schema": infer_schema(notebook)}))
+    (folder / "model").mkdir()
+    subprocess.run(
+        [sys.executable, "-c", TRAIN, str(folder / "model" / "model.joblib")], check=True
+    )
+    yield from _serve(folder, folder.parent / "server.log")
+
+
+@pytest.fixture(scope="module")
+def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("failing-service")
+    (folder / "service.py").write_text(FAILING)
+    log = folder.parent / "failing.log"
+    for base in _serve(folder, log):
+        yield base, log
+
+
+def post(base: str, body: bytes, content_type: str = "application/json") -> httpx.Response:
+    return httpx.post(f"{base}/predict", content=body, headers={"content-type": content_type})
+
+
+def test_one_record_or_a_list(iris: str) -> None:
+    one = httpx.post(f"{iris}/predict", json=FLOWER)
+    assert one.status_code == 200
+    assert one.json()["species"] == "setosa"
+    many = httpx.post(f"{iris}/predict", json=[FLOWER, {**FLOWER, "petal_length": 6.0}])
+    assert many.status_code == 200
+    first, second = many.json()
+    assert first["species"] == "setosa"
+    assert second["species"] != "setosa"
+    assert httpx.get(f"{iris}/health/live").json() == {"status": "live"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code", "fields"),
+    [
+        (b'{"sepal_length": 5.1,', "application/json", 400, "malformed_json", None),
+        (json.dumps(FLOWER).encode(), "text/plain", 415, "unsupported_media_type", None),
+        (b"[" + b"1," * 600_000 + b"1]", "application/json", 413, "too_large", None),
+        (
+            json.dumps({**FLOWER, "colour": "blue"}).encode(),
+            "application/json", 422, "invalid_request",
+            [{"field": "colour", "problem": "is not an accepted field"}],
+        ),
+        (
+            json.dumps({k: v for k, v in FLOWER.items() if k != "petal_width"}).encode(),
+            "application/json", 422, "invalid_request",
+            [{"field": "petal_width", "problem": "is required"}],
+        ),
+        (
+            json.dumps([FLOWER, {**FLOWER, "sepal_width": "wide"}]).encode(),
+            "application/json", 422, "invalid_request",
+            [{"field": "[1].sepal_width", "problem": "must be a number, got a string"}],
+        ),
+        (
+            b'{"sepal_length": NaN, "sepal_width": Infinity, "petal_length": 1.4,'
+            b' "petal_width": 0.2}',
+            "application/json", 422, "invalid_request",
+            [
+                {"field": "sepal_length", "problem": NOT_FINITE},
+                {"field": "sepal_width", "problem": NOT_FINITE},
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_bad_input_is_a_4xx_naming_the_problem(
+    iris: str,
+    body: bytes,
+    content_type: str,
+    status: int,
+    code: str,
+    fields: list[dict[str, Any]] | None,
+) -> None:
+    answer = post(iris, body, content_type)
+    assert answer.status_code == status, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == code
+    assert error.get("fields") == fields
+    assert "Traceback" not in answer.text
+    # No echo of the input.
+    assert "wide" not in answer.text
+    assert "blue" not in answer.text
+
+
+def test_wrong_method_and_unknown_route(iris: str) -> None:
+    assert httpx.get(f"{iris}/predict").status_code == 405
+    missing = httpx.get(f"{iris}/nope")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+
+
+def test_a_failing_predict_is_a_generic_500_and_the_server_stays_up(
+    failing: tuple[str, Path],
+) -> None:
+    base, log = failing
+    answer = httpx.post(f"{base}/predict", json=[{"x": 13}])
+    assert answer.status_code == 500
+    message = answer.json()["error"]["message"]
+    assert "secret internal detail" not in answer.text
+    assert "Traceback" not in answer.text
+    request_id = message.split("request id ")[1].split(";")[0]
+    assert httpx.post(f"{base}/predict", json=[{"x": 2}]).json() == [4]
+    logged = log.read_text()
+    assert f"predict failed (request {request_id})" in logged
+    assert "secret internal detail" in logged
