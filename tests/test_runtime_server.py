@@ -14,9 +14,12 @@ import httpx
 import pytest
 
 from jupyter_deploy.builds.export import export_service
+from jupyter_deploy.runtime.keys import digest
 from jupyter_deploy.schema import infer_schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+KEY = "test-key-0123456789"
+AUTH = {"authorization": f"Bearer {KEY}"}
 NOT_FINITE = "must be a finite number, got NaN or Infinity"
 FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 TRAIN = (
@@ -47,12 +50,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(folder: Path, log: Path) -> Iterator[str]:
+def _runtime(*args: str) -> list[str]:
+    return [sys.executable, "-m", "jupyter_deploy.runtime", *args]
+
+
+def _serve(folder: Path, log: Path, *access: str) -> Iterator[str]:
     port = _free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_deploy.runtime", str(folder), "--port", str(port),
-             "--workers", "2"],
+            _runtime(str(folder), "--port", str(port), "--workers", "2", *access),
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -83,7 +89,9 @@ def iris(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run(
         [sys.executable, "-c", TRAIN, str(folder / "model" / "model.joblib")], check=True
     )
-    yield from _serve(folder, folder.parent / "server.log")
+    keys = folder.parent / "keys"
+    keys.write_text(f"# the test's key\n{digest(KEY)}\n")
+    yield from _serve(folder, folder.parent / "server.log", "--api-keys-file", str(keys))
 
 
 @pytest.fixture(scope="module")
@@ -91,19 +99,22 @@ def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     folder = tmp_path_factory.mktemp("failing-service")
     (folder / "service.py").write_text(FAILING)
     log = folder.parent / "failing.log"
-    for base in _serve(folder, log):
+    for base in _serve(folder, log, "--open"):
         yield base, log
 
 
 def post(base: str, body: bytes, content_type: str = "application/json") -> httpx.Response:
-    return httpx.post(f"{base}/predict", content=body, headers={"content-type": content_type})
+    headers = {**AUTH, "content-type": content_type}
+    return httpx.post(f"{base}/predict", content=body, headers=headers)
 
 
 def test_one_record_or_a_list(iris: str) -> None:
-    one = httpx.post(f"{iris}/predict", json=FLOWER)
+    one = httpx.post(f"{iris}/predict", json=FLOWER, headers=AUTH)
     assert one.status_code == 200
     assert one.json()["species"] == "setosa"
-    many = httpx.post(f"{iris}/predict", json=[FLOWER, {**FLOWER, "petal_length": 6.0}])
+    many = httpx.post(
+        f"{iris}/predict", json=[FLOWER, {**FLOWER, "petal_length": 6.0}], headers=AUTH
+    )
     assert many.status_code == 200
     first, second = many.json()
     assert first["species"] == "setosa"
@@ -182,3 +193,59 @@ def test_a_failing_predict_is_a_generic_500_and_the_server_stays_up(
     logged = log.read_text()
     assert f"predict failed (request {request_id})" in logged
     assert "secret internal detail" in logged
+
+
+def test_predictions_need_an_api_key_health_and_metrics_do_not(iris: str) -> None:
+    for headers, message in [
+        ({}, "send an API key"),
+        ({"authorization": "Bearer wrong-key"}, "not accepted"),
+        ({"authorization": f"Basic {KEY}"}, "send an API key"),
+    ]:
+        refused = httpx.post(f"{iris}/predict", json=FLOWER, headers=headers)
+        assert refused.status_code == 401
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+        assert message in refused.json()["error"]["message"]
+    assert httpx.get(f"{iris}/health/ready").status_code == 200
+    assert httpx.get(f"{iris}/metrics").status_code == 200
+
+
+def _metric(text: str, name: str) -> float:
+    line = next((ln for ln in text.splitlines() if ln.startswith(name + " ")), None)
+    return float(line.rsplit(" ", 1)[1]) if line else 0.0
+
+
+def test_metrics_add_up_every_worker(iris: str) -> None:
+    ok = 'jupyter_deploy_requests_total{route="predict",status="200"}'
+    before = httpx.get(f"{iris}/metrics").text
+    # Fresh connections each time, so the two workers share the requests.
+    for _ in range(20):
+        answer = httpx.post(f"{iris}/predict", json=[FLOWER, FLOWER], headers=AUTH)
+        assert answer.status_code == 200
+    assert httpx.post(f"{iris}/predict", json={}, headers=AUTH).status_code == 422
+    after = httpx.get(f"{iris}/metrics")
+    assert after.headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = after.text
+    assert _metric(text, ok) - _metric(before, ok) == 20
+    predictions = "jupyter_deploy_predictions_total"
+    assert _metric(text, predictions) - _metric(before, predictions) == 40
+    assert 'jupyter_deploy_requests_total{route="predict",status="422"}' in text
+    count = 'jupyter_deploy_request_seconds_count{route="predict"}'
+    assert _metric(text, count) >= 21
+    assert 'jupyter_deploy_request_seconds_bucket{route="predict",le="+Inf"}' in text
+    # The scrape that answers is itself in flight.
+    assert _metric(text, "jupyter_deploy_requests_in_flight") == 1
+
+
+def test_the_server_will_not_start_without_a_choice_about_keys(tmp_path: Path) -> None:
+    refused = subprocess.run(_runtime(str(tmp_path)), capture_output=True, text=True, check=False)
+    assert refused.returncode == 2
+    assert "give --api-keys-file FILE, or --open" in refused.stderr
+    keys = tmp_path / "keys"
+    keys.write_text("the-plain-key-by-mistake\n")
+    refused = subprocess.run(
+        _runtime(str(tmp_path), "--api-keys-file", str(keys)),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "line 1: not a sha256 digest" in refused.stderr
+    assert "the-plain-key-by-mistake" not in refused.stderr

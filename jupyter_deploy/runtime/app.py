@@ -3,16 +3,20 @@ the server's own cost per request stays a small part of the model's). It validat
 against the version's schema, answers in JSON, and never sends a traceback or an echo of the
 input to a client: details go to the server's log under a request id."""
 
+import hashlib
 import json
 import logging
 import math
+import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import orjson
 
+from .metrics import Metrics
 from .validate import FieldError, Validator
 
 Scope = dict[str, Any]
@@ -20,7 +24,14 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 MAX_BODY_BYTES = 1024 * 1024
-_JSON_HEADERS = [(b"content-type", b"application/json")]
+_JSON = b"application/json"
+_PROMETHEUS = b"text/plain; version=0.0.4; charset=utf-8"
+_ROUTE_LABELS = {
+    "/predict": "predict",
+    "/health/live": "health",
+    "/health/ready": "health",
+    "/metrics": "metrics",
+}
 _DUMP_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 log = logging.getLogger("jupyter_deploy.runtime")
@@ -40,14 +51,30 @@ class HttpError(Exception):
         return {"error": error}
 
 
+@dataclass(frozen=True)
+class Raw:
+    """An answer that is not JSON (the metrics text)."""
+
+    body: bytes
+    content_type: bytes
+
+
 class ModelServer:
     def __init__(
         self,
         service: ModuleType,
         schema: dict[str, Any] | None,
+        *,
+        api_keys: frozenset[str] | None,
+        metrics: Metrics | None = None,
+        info: dict[str, Any] | None = None,
         max_body: int = MAX_BODY_BYTES,
     ) -> None:
+        """`api_keys`: sha256 hex digests of the accepted bearer tokens; None serves openly."""
         self.service = service
+        self.api_keys = api_keys
+        self.metrics = metrics or Metrics(None)
+        self.info = info or {}
         self.max_body = max_body
         input_schema = (schema or {}).get("input") or {}
         self.validator = Validator(input_schema)
@@ -62,16 +89,23 @@ class ModelServer:
             return
         if scope["type"] != "http":
             return
+        started = time.perf_counter()
+        self.metrics.started()
+        route = _ROUTE_LABELS.get(scope["path"], "other")
         try:
             status, body = await self._route(scope, receive)
         except HttpError as exc:
             status, body = exc.status, exc.body()
-        await _send_json(send, status, body)
+        try:
+            await _send(send, status, body)
+        finally:
+            self.metrics.finished(route, status, time.perf_counter() - started)
 
     async def _route(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
         path, method = scope["path"], scope["method"]
         if path == "/predict":
             _allow(method, "POST")
+            self._authorize(scope)
             return 200, await self._predict(scope, receive)
         if path == "/health/live":
             _allow(method, "GET")
@@ -81,7 +115,20 @@ class ModelServer:
             if not self.ready:
                 raise HttpError(503, "not_ready", "the model is not loaded yet")
             return 200, {"status": "ready"}
+        if path == "/metrics":
+            _allow(method, "GET")
+            return 200, Raw(self.metrics.render(self.info), _PROMETHEUS)
         raise HttpError(404, "not_found", f"no such endpoint: {method} {path}")
+
+    def _authorize(self, scope: Scope) -> None:
+        if self.api_keys is None:
+            return
+        header = dict(scope["headers"]).get(b"authorization", b"")
+        scheme, _, token = header.partition(b" ")
+        if scheme.lower() != b"bearer" or not token.strip():
+            raise HttpError(401, "unauthorized", "send an API key: Authorization: Bearer <key>")
+        if hashlib.sha256(token.strip()).hexdigest() not in self.api_keys:
+            raise HttpError(401, "unauthorized", "this API key is not accepted")
 
     async def _predict(self, scope: Scope, receive: Receive) -> Any:
         if not self.ready:
@@ -103,6 +150,7 @@ class ModelServer:
             raise HttpError(422, "invalid_request", "the request does not match the API", problems)
         try:
             result = self.service.predict(records)
+            self.metrics.predicted(len(records) if isinstance(records, list) else 1)
         except Exception:
             request_id = uuid.uuid4().hex[:12]
             log.exception("predict failed (request %s)", request_id)
@@ -167,15 +215,21 @@ def _parse(body: bytes) -> Any:
         raise HttpError(400, "malformed_json", "the request body is not valid JSON") from None
 
 
-async def _send_json(send: Send, status: int, body: Any) -> None:
-    try:
-        data = orjson.dumps(body, option=_DUMP_OPTIONS)
-    except TypeError:
-        log.exception("predict returned something JSON cannot hold")
-        status = 500
-        data = orjson.dumps(
-            {"error": {"code": "bad_answer", "message": "the model's answer is not JSON"}}
-        )
-    headers = [*_JSON_HEADERS, (b"content-length", str(len(data)).encode())]
+async def _send(send: Send, status: int, body: Any) -> None:
+    content_type = _JSON
+    if isinstance(body, Raw):
+        data, content_type = body.body, body.content_type
+    else:
+        try:
+            data = orjson.dumps(body, option=_DUMP_OPTIONS)
+        except TypeError:
+            log.exception("predict returned something JSON cannot hold")
+            status = 500
+            data = orjson.dumps(
+                {"error": {"code": "bad_answer", "message": "the model's answer is not JSON"}}
+            )
+    headers = [(b"content-type", content_type), (b"content-length", str(len(data)).encode())]
+    if status == 401:
+        headers.append((b"www-authenticate", b'Bearer realm="model"'))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})

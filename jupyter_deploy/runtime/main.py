@@ -3,16 +3,23 @@ model files at their project paths, and `deploy-version.json` (the version, with
 `python -m jupyter_deploy.runtime SERVICE_DIR` runs it in the image and as the local target."""
 
 import argparse
+import atexit
 import importlib.util
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
 from .app import ModelServer
+from .keys import read_digests
+from .metrics import Metrics
 
 SERVICE_DIR_ENV = "JUPYTER_DEPLOY_SERVICE_DIR"
+API_KEYS_ENV = "JUPYTER_DEPLOY_API_KEYS_FILE"
+METRICS_DIR_ENV = "JUPYTER_DEPLOY_METRICS_DIR"
 MODEL_DIR_ENV = "JUPYTER_DEPLOY_MODEL_DIR"
 
 
@@ -32,7 +39,14 @@ def create_app() -> ModelServer:
     folder = Path(os.environ[SERVICE_DIR_ENV]).resolve()
     version_file = folder / "deploy-version.json"
     version = json.loads(version_file.read_text()) if version_file.is_file() else {}
-    return ModelServer(load_service(folder), version.get("schema"))
+    keys_file = os.environ.get(API_KEYS_ENV)
+    return ModelServer(
+        load_service(folder),
+        version.get("schema"),
+        api_keys=read_digests(Path(keys_file)) if keys_file else None,
+        metrics=Metrics(Path(os.environ[METRICS_DIR_ENV])),
+        info={k: version.get(k, "") for k in ("model", "version", "tag", "source_commit")},
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -43,8 +57,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--workers", type=int, default=1)
+    access = parser.add_mutually_exclusive_group()
+    access.add_argument(
+        "--api-keys-file", type=Path, help="sha256 digests of the accepted API keys, one a line"
+    )
+    access.add_argument("--open", action="store_true", help="serve without API keys")
     args = parser.parse_args(argv)
+    if args.api_keys_file is None and not args.open:
+        parser.error("give --api-keys-file FILE, or --open to serve without API keys")
+    if args.api_keys_file is not None:
+        try:
+            read_digests(args.api_keys_file)
+        except (OSError, ValueError) as exc:
+            parser.error(str(exc))
+        os.environ[API_KEYS_ENV] = str(args.api_keys_file.resolve())
     os.environ[SERVICE_DIR_ENV] = str(args.service_dir.resolve())
+    # Every worker counts into this folder; /metrics adds the workers up.
+    metrics_dir = tempfile.mkdtemp(prefix="jupyter-deploy-metrics-")
+    os.environ[METRICS_DIR_ENV] = metrics_dir
+    atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
     uvicorn.run(
         "jupyter_deploy.runtime.main:create_app",
         factory=True,
