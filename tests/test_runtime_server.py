@@ -2,9 +2,11 @@
 the bad-input matrix, one record or many, a failing predict, health."""
 
 import json
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,12 +36,16 @@ TRAIN = (
 )
 # A predict that fails on one input, with a detail that must stay in the server's log.
 FAILING = """
+import time
+
 def load():
     pass
 
 def predict(records: list[dict[str, float]]) -> list[float]:
     if records and records[0].get("x") == 13:
         raise ValueError("secret internal detail")
+    if records and records[0].get("x") == 99:
+        time.sleep(2)  # a slow model, for the graceful shutdown test
     return [r["x"] * 2 for r in records]
 """
 
@@ -54,7 +60,7 @@ def _runtime(*args: str) -> list[str]:
     return [sys.executable, "-m", "jupyter_deploy.runtime", *args]
 
 
-def _serve(folder: Path, log: Path, *access: str) -> Iterator[str]:
+def _start(folder: Path, log: Path, *access: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -62,17 +68,21 @@ def _serve(folder: Path, log: Path, *access: str) -> Iterator[str]:
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server never became ready"
+        time.sleep(0.1)  # polling the ready endpoint, not waiting blind
+
+
+def _serve(folder: Path, log: Path, *access: str) -> Iterator[str]:
+    proc, base = _start(folder, log, *access)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server never became ready"
-            time.sleep(0.1)  # polling the ready endpoint, not waiting blind
         yield base
     finally:
         proc.terminate()
@@ -190,9 +200,11 @@ def test_a_failing_predict_is_a_generic_500_and_the_server_stays_up(
     assert "Traceback" not in answer.text
     request_id = message.split("request id ")[1].split(";")[0]
     assert httpx.post(f"{base}/predict", json=[{"x": 2}]).json() == [4]
-    logged = log.read_text()
-    assert f"predict failed (request {request_id})" in logged
-    assert "secret internal detail" in logged
+    # The details are in the server's log: one JSON object a line.
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    failure = next(e for e in entries if e["message"] == f"predict failed (request {request_id})")
+    assert failure["level"] == "error"
+    assert "ValueError: secret internal detail" in failure["traceback"]
 
 
 def test_predictions_need_an_api_key_health_and_metrics_do_not(iris: str) -> None:
@@ -249,3 +261,30 @@ def test_the_server_will_not_start_without_a_choice_about_keys(tmp_path: Path) -
     assert refused.returncode == 2
     assert "line 1: not a sha256 digest" in refused.stderr
     assert "the-plain-key-by-mistake" not in refused.stderr
+
+
+def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
+    (tmp_path / "service.py").write_text(FAILING)
+    server, base = _start(tmp_path, tmp_path.parent / "slow.log", "--open")
+    try:
+        slow: dict[str, httpx.Response] = {}
+
+        def ask() -> None:
+            slow["answer"] = httpx.post(f"{base}/predict", json=[{"x": 99}], timeout=30)
+
+        request = threading.Thread(target=ask)
+        request.start()
+        # In flight: the other worker's scrape counts it (and itself).
+        deadline = time.monotonic() + 10
+        while _metric(httpx.get(f"{base}/metrics").text, "jupyter_deploy_requests_in_flight") < 2:
+            assert time.monotonic() < deadline, "the slow request never started"
+        server.send_signal(signal.SIGTERM)
+        request.join(timeout=30)
+        assert slow["answer"].status_code == 200
+        assert slow["answer"].json() == [198]
+        assert server.wait(timeout=30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base}/health/live")

@@ -15,6 +15,7 @@ from types import ModuleType
 
 from .app import ModelServer
 from .keys import read_digests
+from .logs import log_config
 from .metrics import Metrics
 
 SERVICE_DIR_ENV = "JUPYTER_DEPLOY_SERVICE_DIR"
@@ -87,4 +88,5 @@ def main(argv: list[str] | None = None) -> None:
         access_log=False,
         timeout_graceful_shutdown=30,
         lifespan="on",
+        log_config=log_config(),
     )
