@@ -94,7 +94,8 @@ def iris(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("iris-service")
     notebook = json.loads((EXAMPLES / "train.ipynb").read_text())
     (folder / "service.py").write_text(export_service(notebook, "train.ipynb"))
-    (folder / "deploy-version.json").write_text(json.dumps({"schema": infer_schema(notebook)}))
+    version = {"model": "iris-classifier", "version": "v7", "schema": infer_schema(notebook)}
+    (folder / "deploy-version.json").write_text(json.dumps(version))
     (folder / "model").mkdir()
     subprocess.run(
         [sys.executable, "-c", TRAIN, str(folder / "model" / "model.joblib")], check=True
@@ -288,3 +289,85 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
             server.kill()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base}/health/live")
+
+
+def _v2_inputs(*flowers: dict[str, float]) -> dict[str, Any]:
+    return {
+        "id": "req-1",
+        "inputs": [
+            {
+                "name": name,
+                "datatype": "FP64",
+                "shape": [len(flowers)],
+                "data": [f[name] for f in flowers],
+            }
+            for name in FLOWER
+        ],
+    }
+
+
+def test_open_inference_protocol(iris: str) -> None:
+    """What a KServe V2 REST client does: health, server and model metadata, then infer."""
+    assert httpx.get(f"{iris}/v2/health/live").json() == {"live": True}
+    assert httpx.get(f"{iris}/v2/health/ready").json() == {"ready": True}
+    assert httpx.get(f"{iris}/v2").json()["name"] == "jupyter-deploy"
+    meta = httpx.get(f"{iris}/v2/models/iris-classifier").json()
+    assert meta["versions"] == ["v7"]
+    assert [(t["name"], t["datatype"]) for t in meta["inputs"]] == [
+        (name, "FP64") for name in FLOWER
+    ]
+    assert [t["name"] for t in meta["outputs"]] == ["species", "probability"]
+    assert httpx.get(f"{iris}/v2/models/iris-classifier/versions/v7/ready").json() == {
+        "name": "iris-classifier", "ready": True
+    }  # fmt: skip
+
+    infer = f"{iris}/v2/models/iris-classifier/infer"
+    body = _v2_inputs(FLOWER, {**FLOWER, "petal_length": 6.0})
+    answer = httpx.post(infer, json=body, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert (result["model_name"], result["model_version"], result["id"]) == (
+        "iris-classifier", "v7", "req-1"
+    )  # fmt: skip
+    species = next(o for o in result["outputs"] if o["name"] == "species")
+    assert (species["datatype"], species["shape"]) == ("BYTES", [2])
+    assert species["data"][0] == "setosa"
+    probability = next(o for o in result["outputs"] if o["name"] == "probability")
+    assert probability["datatype"] == "FP64"
+
+    # Column-vector shape [N, 1] works too; the version path must name the served version.
+    column = {"inputs": [{**t, "shape": [1, 1], "data": [[t["data"][0]]]} for t in body["inputs"]]}
+    assert httpx.post(infer, json=column, headers=AUTH).status_code == 200
+    for path, status in [
+        ("/v2/models/other/infer", 404),
+        ("/v2/models/iris-classifier/versions/v1/infer", 404),
+    ]:
+        refused = httpx.post(f"{iris}{path}", json=body, headers=AUTH)
+        assert refused.status_code == status
+        assert "serves model 'iris-classifier v7'" in refused.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fragment"),
+    [
+        ({"inputs": "x"}, 400, "expected an object with 'inputs'"),
+        (
+            {"inputs": [{"name": "sepal_length", "shape": [2], "data": [1.0]}]},
+            400, "got shape [2] with 1 values",
+        ),
+        (
+            {"inputs": [{"name": n, "shape": [1], "data": ["wide" if n == "sepal_width" else 1.0]}
+                        for n in FLOWER]},
+            400, "sepal_width (row 0): must be a number, got a string",
+        ),
+    ],
+)  # fmt: skip
+def test_open_inference_protocol_errors_are_its_own_shape(
+    iris: str, body: dict[str, Any], status: int, fragment: str
+) -> None:
+    answer = httpx.post(f"{iris}/v2/models/iris-classifier/infer", json=body, headers=AUTH)
+    assert answer.status_code == status
+    assert fragment in answer.json()["error"]
+    assert "wide" not in answer.text
+    refused = httpx.post(f"{iris}/v2/models/iris-classifier/infer", json=body)
+    assert refused.status_code == 401

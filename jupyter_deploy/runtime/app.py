@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 
+from .._version import __version__
+from . import v2
 from .metrics import Metrics
 from .validate import FieldError, Validator
 
@@ -76,6 +78,7 @@ class ModelServer:
         self.metrics = metrics or Metrics(None)
         self.info = info or {}
         self.max_body = max_body
+        self.schema = schema
         input_schema = (schema or {}).get("input") or {}
         self.validator = Validator(input_schema)
         # A list-of-records API also takes one record, answered with one result.
@@ -91,11 +94,17 @@ class ModelServer:
             return
         started = time.perf_counter()
         self.metrics.started()
-        route = _ROUTE_LABELS.get(scope["path"], "other")
+        path: str = scope["path"]
+        route = _ROUTE_LABELS.get(path) or _v2_label(path)
         try:
-            status, body = await self._route(scope, receive)
+            if path.startswith("/v2"):
+                status, body = await self._route_v2(scope, receive)
+            else:
+                status, body = await self._route(scope, receive)
         except HttpError as exc:
             status, body = exc.status, exc.body()
+        except v2.V2Error as exc:
+            status, body = exc.status, {"error": exc.message}
         try:
             await _send(send, status, body)
         finally:
@@ -120,6 +129,46 @@ class ModelServer:
             return 200, Raw(self.metrics.render(self.info), _PROMETHEUS)
         raise HttpError(404, "not_found", f"no such endpoint: {method} {path}")
 
+    async def _route_v2(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+        """The Open Inference Protocol's REST routes; errors in its `{"error": "..."}` form."""
+        try:
+            return await self._v2(scope, receive)
+        except HttpError as exc:
+            raise v2.V2Error(exc.status, exc.message) from None
+
+    async def _v2(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+        path, method = scope["path"], scope["method"]
+        name, version = str(self.info.get("model") or "model"), str(self.info.get("version", ""))
+        if path in ("/v2", "/v2/"):
+            _allow(method, "GET")
+            return 200, v2.server_metadata(__version__)
+        if path == "/v2/health/live":
+            _allow(method, "GET")
+            return 200, {"live": True}
+        if path == "/v2/health/ready":
+            _allow(method, "GET")
+            return (200 if self.ready else 503), {"ready": self.ready}
+        found = v2.match(path)
+        if found is None:
+            raise v2.V2Error(404, f"no such endpoint: {method} {path}")
+        model, asked_version, tail = found
+        if model != name or (asked_version is not None and asked_version != version):
+            served = f"{name} {version}".strip()
+            raise v2.V2Error(404, f"this server serves model {served!r}, not {model!r}")
+        if tail == "":
+            _allow(method, "GET")
+            return 200, v2.model_metadata(name, version, self.schema)
+        if tail == "/ready":
+            _allow(method, "GET")
+            return (200 if self.ready else 503), {"name": name, "ready": self.ready}
+        _allow(method, "POST")
+        self._authorize(scope)
+        records, request_id = v2.records_from(await self.read_json(scope, receive))
+        problems = self.validator.errors(records)
+        if problems:
+            raise v2.V2Error(400, v2.problems_text(problems))
+        return 200, v2.response(name, version, request_id, self.call_predict(records))
+
     def _authorize(self, scope: Scope) -> None:
         if self.api_keys is None:
             return
@@ -131,6 +180,19 @@ class ModelServer:
             raise HttpError(401, "unauthorized", "this API key is not accepted")
 
     async def _predict(self, scope: Scope, receive: Receive) -> Any:
+        payload = await self.read_json(scope, receive)
+        single = self.one_or_many and isinstance(payload, dict)
+        records = [payload] if single else payload
+        problems = self.validator.errors(records)
+        if problems:
+            if single:  # the client sent one record: name its fields, not "[0].field"
+                problems = [FieldError(p.field.removeprefix("[0]."), p.problem) for p in problems]
+            raise HttpError(422, "invalid_request", "the request does not match the API", problems)
+        result = self.call_predict(records)
+        return result[0] if single and isinstance(result, list) and len(result) == 1 else result
+
+    async def read_json(self, scope: Scope, receive: Receive) -> Any:
+        """The request's JSON body, once the model is ready; 415, 413 or 400 otherwise."""
         if not self.ready:
             raise HttpError(503, "not_ready", "the model is not loaded yet")
         headers = dict(scope["headers"])
@@ -140,17 +202,13 @@ class ModelServer:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             raise _too_large(self.max_body)
-        payload = _parse(await _read_body(receive, self.max_body))
-        single = self.one_or_many and isinstance(payload, dict)
-        records = [payload] if single else payload
-        problems = self.validator.errors(records)
-        if problems:
-            if single:  # the client sent one record: name its fields, not "[0].field"
-                problems = [FieldError(p.field.removeprefix("[0]."), p.problem) for p in problems]
-            raise HttpError(422, "invalid_request", "the request does not match the API", problems)
+        return _parse(await _read_body(receive, self.max_body))
+
+    def call_predict(self, records: Any) -> Any:
+        """`predict` on validated records; its failures become a generic 500 whose details (and
+        only there) are in the log, under the request id the client is given."""
         try:
             result = self.service.predict(records)
-            self.metrics.predicted(len(records) if isinstance(records, list) else 1)
         except Exception:
             request_id = uuid.uuid4().hex[:12]
             log.exception("predict failed (request %s)", request_id)
@@ -160,7 +218,8 @@ class ModelServer:
                 f"the model could not answer this request (request id {request_id}; the"
                 " service log has the details)",
             ) from None
-        return result[0] if single and isinstance(result, list) and len(result) == 1 else result
+        self.metrics.predicted(len(records) if isinstance(records, list) else 1)
+        return result
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -178,6 +237,12 @@ class ModelServer:
                 self.ready = False
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _v2_label(path: str) -> str:
+    if path.startswith("/v2"):
+        return "v2_infer" if path.endswith("/infer") else "v2_meta"
+    return "other"
 
 
 def _allow(method: str, allowed: str) -> None:
