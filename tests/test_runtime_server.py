@@ -371,3 +371,22 @@ def test_open_inference_protocol_errors_are_its_own_shape(
     assert "wide" not in answer.text
     refused = httpx.post(f"{iris}/v2/models/iris-classifier/infer", json=body)
     assert refused.status_code == 401
+
+
+def test_openapi_and_docs_come_from_the_schema(iris: str) -> None:
+    document = httpx.get(f"{iris}/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["title"] == "iris-classifier (jupyter_deploy)"
+    predict = document["paths"]["/predict"]["post"]
+    body = predict["requestBody"]["content"]["application/json"]["schema"]
+    many, one = body["oneOf"]
+    assert one["required"] == list(FLOWER)
+    assert many["items"] == one
+    assert predict["security"] == [{"apiKey": []}]
+    assert set(predict["responses"]) >= {"200", "401", "413", "415", "422", "500"}
+    page = httpx.get(f"{iris}/docs")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>iris-classifier <small>v7</small></h1>" in page.text
+    assert "<code>[].sepal_length</code></td><td>number</td><td>required" in page.text
+    assert "Authorization: Bearer" in page.text
+    assert "<script" not in page.text

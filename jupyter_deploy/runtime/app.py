@@ -19,6 +19,7 @@ import orjson
 from .._version import __version__
 from . import v2
 from .metrics import Metrics
+from .openapi import docs_page, openapi
 from .validate import FieldError, Validator
 
 Scope = dict[str, Any]
@@ -28,11 +29,15 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 MAX_BODY_BYTES = 1024 * 1024
 _JSON = b"application/json"
 _PROMETHEUS = b"text/plain; version=0.0.4; charset=utf-8"
+_HTML = b"text/html; charset=utf-8"
 _ROUTE_LABELS = {
     "/predict": "predict",
     "/health/live": "health",
     "/health/ready": "health",
     "/metrics": "metrics",
+    "/openapi.json": "docs",
+    "/docs": "docs",
+    "/": "docs",
 }
 _DUMP_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
@@ -127,6 +132,12 @@ class ModelServer:
         if path == "/metrics":
             _allow(method, "GET")
             return 200, Raw(self.metrics.render(self.info), _PROMETHEUS)
+        if path == "/openapi.json":
+            _allow(method, "GET")
+            return 200, openapi(self.info, self.schema, secured=self.api_keys is not None)
+        if path in ("/", "/docs"):
+            _allow(method, "GET")
+            return 200, Raw(docs_page(self.info, self.schema, self.api_keys is not None), _HTML)
         raise HttpError(404, "not_found", f"no such endpoint: {method} {path}")
 
     async def _route_v2(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
