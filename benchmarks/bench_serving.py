@@ -7,13 +7,18 @@ concurrency 16 and 64, two worker processes for every contender:
   no metrics): the ceiling for a server that runs the model;
 - jupyter_deploy: `python -m jupyter_deploy.runtime`, validating against the schema, checking
   the API key, counting metrics.
-MLflow's and BentoML's servers are the issue's named peers; they are not measured here yet.
+- mlflow: `mlflow models serve --env-manager local -w 2` on the same model (MLflow's sklearn
+  flavour), POST /invocations with `dataframe_records`;
+- bentoml: `bentoml serve` of a two-worker service calling the same model.
+The peers are installed by this script, each in its own virtual environment (kept in
+~/.cache/jupyter-deploy-bench or $JD_BENCH_CACHE, made once).
 
-    python benchmarks/bench_serving.py [--seconds 10] [--json out.json]
+    python benchmarks/bench_serving.py [--seconds 10] [--no-peers] [--json out.json]
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import socket
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -82,6 +88,29 @@ async def app(scope, receive, send):
     await send({"type": "http.response.body", "body": answer})
 """
 KEY = "bench-key"
+MLFLOW = ["mlflow==3.17.2"]  # the newest whose dependencies the package index here has
+BENTOML = ["bentoml==1.4.39"]  # 1.4.40 needs a certifi newer than the package index here has
+CACHE = Path(os.environ.get("JD_BENCH_CACHE") or Path.home() / ".cache" / "jupyter-deploy-bench")
+BENTO_SERVICE = f"""
+import os
+import bentoml
+import joblib
+import numpy as np
+
+FEATURES = {FEATURES!r}
+
+
+@bentoml.service(workers=2)
+class Model:
+    def __init__(self) -> None:
+        self.model = joblib.load(os.environ["BENCH_MODEL"])
+
+    @bentoml.api
+    def predict(self, rows: list[dict[str, float]]) -> list[dict[str, float]]:
+        X = np.array([[r[f] for f in FEATURES] for r in rows])
+        p = self.model.predict_proba(X)
+        return [{{"label": int(i), "probability": float(q[i])}} for q, i in zip(p, p.argmax(1))]
+"""
 
 
 def log(message: str) -> None:
@@ -94,8 +123,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+def wait_ready(url: str, proc: subprocess.Popen[bytes], strict: bool) -> None:
+    """Until `url` answers 200 (`strict`), or anything at all (a bare app, once it listens)."""
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(
@@ -103,9 +133,8 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
             )
         try:
             answer = httpx.get(url, timeout=2)
-            if url.endswith("/health/ready") and answer.status_code != 200:
-                raise httpx.TransportError("not ready yet")
-            return  # a bare app answers anything once it listens
+            if not strict or answer.status_code == 200:
+                return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
@@ -136,9 +165,72 @@ def wrk(
     }
 
 
+@dataclass
+class Contender:
+    name: str
+    argv: list[str]  # without the port
+    port_flag: str
+    ready: str  # path answering 200 once the model is loaded ("" = any answer once listening)
+    route: str
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def peer_python(name: str, packages: list[str]) -> Path:
+    """A virtual environment of its own per peer, made once and kept in the cache folder, with
+    this environment's scikit-learn, joblib and numpy so the model file loads the same."""
+    import joblib
+    import numpy
+    import sklearn
+
+    same = [
+        f"scikit-learn=={sklearn.__version__}",
+        f"joblib=={joblib.__version__}",
+        f"numpy=={numpy.__version__}",
+    ]
+    venv = CACHE / name
+    python = venv / "bin" / "python"
+    stamp = venv / "installed.txt"
+    wanted = "\n".join([*packages, *same])
+    if not stamp.is_file() or stamp.read_text() != wanted:
+        log(f"installing {' '.join(packages)} into {venv} (once) …")
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages, *same], check=True)
+        stamp.write_text(wanted)
+    return python
+
+
+def peers(work: Path, row: dict[str, float]) -> list[Contender]:
+    json_type = {"Content-Type": "application/json"}
+    mlflow = peer_python("mlflow", MLFLOW)
+    save = (
+        "import joblib, sys, mlflow.sklearn\n"
+        "mlflow.sklearn.save_model(joblib.load(sys.argv[1]), sys.argv[2])"
+    )
+    model = work / "mlflow-model"
+    subprocess.run([str(mlflow), "-c", save, str(work / "model.joblib"), str(model)], check=True)
+    bentoml = peer_python("bentoml", BENTOML)
+    (work / "bento_service.py").write_text(BENTO_SERVICE)
+    return [
+        Contender(
+            "mlflow",
+            [str(mlflow.parent / "mlflow"), "models", "serve", "-m", str(model),
+             "--env-manager", "local", "-w", "2", "-h", "127.0.0.1"],
+            "-p", "/ping", "/invocations", json.dumps({"dataframe_records": [row]}), json_type,
+        ),
+        Contender(
+            "bentoml",
+            [str(bentoml.parent / "bentoml"), "serve", "bento_service:Model", "--host",
+             "127.0.0.1"],
+            "--port", "/readyz", "/predict", json.dumps({"rows": [row]}), json_type,
+        ),
+    ]  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--no-peers", action="store_true", help="skip MLflow and BentoML")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -156,41 +248,49 @@ def main() -> None:
     (work / "bare_constant.py").write_text(BARE_CONSTANT)
     (work / "bare_predict.py").write_text(BARE_PREDICT)
     row = {f: round(0.1 * i, 3) for i, f in enumerate(FEATURES)}
-    body = json.dumps([row])
+    rows = json.dumps([row])
+    json_type = {"Content-Type": "application/json"}
     uvicorn = [sys.executable, "-m", "uvicorn", "--workers", "2", "--loop", "uvloop",
                "--http", "httptools", "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    contenders: list[tuple[str, list[str], dict[str, str]]] = [
-        ("bare-constant", [*uvicorn, "bare_constant:app"], {}),
-        ("bare-predict", [*uvicorn, "bare_predict:app"], {}),
-        ("jupyter_deploy", [sys.executable, "-m", "jupyter_deploy.runtime", str(work),
-                            "--workers", "2", "--api-keys-file", str(work / "keys")],
-         {"Authorization": f"Bearer {KEY}"}),
+    contenders = [
+        Contender("bare-constant", [*uvicorn, "bare_constant:app"], "--port", "", "/predict",
+                  rows, json_type),
+        Contender("bare-predict", [*uvicorn, "bare_predict:app"], "--port", "", "/predict",
+                  rows, json_type),
+        Contender("jupyter_deploy",
+                  [sys.executable, "-m", "jupyter_deploy.runtime", str(work), "--workers", "2",
+                   "--api-keys-file", str(work / "keys")],
+                  "--port", "/health/ready", "/predict", rows,
+                  {**json_type, "Authorization": f"Bearer {KEY}"}),
     ]  # fmt: skip
+    if not args.no_peers:
+        contenders += peers(work, row)
     results: dict[str, dict[int, dict[str, float]]] = {}
-    for name, command, auth in contenders:
+    for c in contenders:
         port = free_port()
-        argv = [*command, "--port", str(port)]
-        env = {"PATH": "/usr/bin:/bin", "JUPYTER_DEPLOY_MODEL_DIR": str(work)}
+        # Each contender's own environment first: MLflow starts its server by name.
+        path = f"{Path(c.argv[0]).parent}:/usr/bin:/bin"
+        env = {"PATH": path, "HOME": str(work), "JUPYTER_DEPLOY_MODEL_DIR": str(work),
+               "BENCH_MODEL": str(work / "model.joblib")}  # fmt: skip
         proc = subprocess.Popen(
-            argv,
+            [*c.argv, c.port_flag, str(port)],
             cwd=work,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=(work / f"{name}.log").open("w"),
+            stderr=(work / f"{c.name}.log").open("w"),
         )
         try:
             base = f"http://127.0.0.1:{port}"
-            wait_ready(f"{base}/health/ready" if name == "jupyter_deploy" else base, proc)
-            url = f"{base}/predict"
-            headers = {"Content-Type": "application/json", **auth}
-            answer = httpx.post(url, content=body, headers=headers)
-            assert answer.status_code == 200, answer.text
-            wrk(url, body, headers, 16, 2)  # warm-up
-            results[name] = {}
+            wait_ready(base + c.ready, proc, bool(c.ready))
+            url = base + c.route
+            answer = httpx.post(url, content=c.body, headers=c.headers)
+            assert answer.status_code == 200, f"{c.name}: {answer.status_code} {answer.text}"
+            wrk(url, c.body, c.headers, 16, 2)  # warm-up
+            results[c.name] = {}
             for connections in (16, 64):
-                got = wrk(url, body, headers, connections, args.seconds)
-                results[name][connections] = got
-                log(f"{name} c={connections}: {got['rps']:.0f} req/s, p99 {got['p99_ms']:.1f} ms,"
+                got = wrk(url, c.body, c.headers, connections, args.seconds)
+                results[c.name][connections] = got
+                log(f"{c.name} c={connections}: {got['rps']:.0f} req/s, p99 {got['p99_ms']:.1f} ms,"
                     f" {got['errors']:.0f} non-2xx")  # fmt: skip
         finally:
             proc.terminate()
@@ -199,12 +299,14 @@ def main() -> None:
 
     print("# Single-row predict, logistic regression over 20 features, 2 workers each, wrk")
     for connections in (16, 64):
+        ours = results["jupyter_deploy"][connections]["rps"]
         ceiling = results["bare-predict"][connections]["rps"]
         print(f"\nconcurrency {connections}")
-        for name in results:
-            r = results[name][connections]
-            print(f"{name:<16} {r['rps']:>9.0f} req/s  p99 {r['p99_ms']:>7.1f} ms"
-                  f"  {r['rps'] / ceiling:>5.2f}x bare-predict")  # fmt: skip
+        for name, r in results.items():
+            got = r[connections]
+            print(f"{name:<16} {got['rps']:>9.0f} req/s  p99 {got['p99_ms']:>7.1f} ms"
+                  f"  {got['rps'] / ceiling:>5.2f}x bare-predict"
+                  f"  (jupyter_deploy: {ours / got['rps']:.2f}x this)")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
