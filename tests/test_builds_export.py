@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from service_fixtures import EXAMPLES, train_iris_model
 
 from jupyter_deploy.builds.export import NotebookError, export_service
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def notebook(*cells: tuple[str, list[str]]) -> dict[str, Any]:
@@ -35,20 +34,7 @@ def test_the_example_exports_a_module_that_serves(tmp_path: Path) -> None:
     assert "RandomForestClassifier" not in source  # training cells stay out
     (tmp_path / "service.py").write_text(source)
     model_dir = tmp_path / "model-files"
-    (model_dir / "model").mkdir(parents=True)
-    train = (
-        "import joblib, sys\n"
-        "from sklearn.datasets import load_iris\n"
-        "from sklearn.linear_model import LogisticRegression\n"
-        "iris = load_iris()\n"
-        "features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']\n"
-        "model = LogisticRegression(max_iter=500).fit(iris.data, iris.target)\n"
-        "joblib.dump({'model': model, 'features': features,"
-        " 'classes': [str(c) for c in iris.target_names]}, sys.argv[1])\n"
-    )
-    subprocess.run(
-        [sys.executable, "-c", train, str(model_dir / "model" / "model.joblib")], check=True
-    )
+    train_iris_model(model_dir)
     serve = (
         "import json, service\n"
         "service.load()\n"

@@ -14,26 +14,16 @@ from typing import Any
 
 import httpx
 import pytest
+from service_fixtures import EXAMPLES, train_iris_model
 
 from jupyter_deploy.builds.export import export_service
 from jupyter_deploy.runtime.keys import digest
 from jupyter_deploy.schema import infer_schema
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 KEY = "test-key-0123456789"
 AUTH = {"authorization": f"Bearer {KEY}"}
 NOT_FINITE = "must be a finite number, got NaN or Infinity"
 FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
-TRAIN = (
-    "import joblib, sys\n"
-    "from sklearn.datasets import load_iris\n"
-    "from sklearn.linear_model import LogisticRegression\n"
-    "iris = load_iris()\n"
-    "features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']\n"
-    "model = LogisticRegression(max_iter=500).fit(iris.data, iris.target)\n"
-    "joblib.dump({'model': model, 'features': features,"
-    " 'classes': [str(c) for c in iris.target_names]}, sys.argv[1])\n"
-)
 # A predict that fails on one input, with a detail that must stay in the server's log.
 FAILING = """
 import time
@@ -96,10 +86,7 @@ def iris(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "service.py").write_text(export_service(notebook, "train.ipynb"))
     version = {"model": "iris-classifier", "version": "v7", "schema": infer_schema(notebook)}
     (folder / "deploy-version.json").write_text(json.dumps(version))
-    (folder / "model").mkdir()
-    subprocess.run(
-        [sys.executable, "-c", TRAIN, str(folder / "model" / "model.joblib")], check=True
-    )
+    train_iris_model(folder)
     keys = folder.parent / "keys"
     keys.write_text(f"# the test's key\n{digest(KEY)}\n")
     yield from _serve(folder, folder.parent / "server.log", "--api-keys-file", str(keys))
