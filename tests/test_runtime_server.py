@@ -27,6 +27,7 @@ FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_w
 # A predict that fails on one input, with a detail that must stay in the server's log.
 FAILING = """
 import time
+from pathlib import Path
 
 def load():
     pass
@@ -34,8 +35,9 @@ def load():
 def predict(records: list[dict[str, float]]) -> list[float]:
     if records and records[0].get("x") == 13:
         raise ValueError("secret internal detail")
-    if records and records[0].get("x") == 99:
-        time.sleep(2)  # a slow model, for the graceful shutdown test
+    if records and records[0].get("x") == 99:  # a slow model, for the graceful shutdown test
+        Path(__file__).with_name("slow-started").touch()
+        time.sleep(2)
     return [r["x"] * 2 for r in records]
 """
 
@@ -262,10 +264,11 @@ def test_sigterm_finishes_the_requests_in_flight(tmp_path: Path) -> None:
 
         request = threading.Thread(target=ask)
         request.start()
-        # In flight: the other worker's scrape counts it (and itself).
-        deadline = time.monotonic() + 10
-        while _metric(httpx.get(f"{base}/metrics").text, "jupyter_deploy_requests_in_flight") < 2:
+        # predict() marks that it started, then takes 2 s.
+        deadline = time.monotonic() + 20
+        while not (tmp_path / "slow-started").exists():
             assert time.monotonic() < deadline, "the slow request never started"
+            time.sleep(0.01)  # polling for the marker, not waiting blind
         server.send_signal(signal.SIGTERM)
         request.join(timeout=30)
         assert slow["answer"].status_code == 200
