@@ -27,10 +27,16 @@ class Wheel:
     file: Path
 
 
-def platforms(machine: str) -> list[str]:
-    """pip's platform tags for a glibc Linux image (the slim Debian base images)."""
+# Debian bookworm's glibc, under the slim base images: wheels built for it or older run there.
+GLIBC = (2, 36)
+
+
+def platforms(machine: str, glibc: tuple[int, int] = GLIBC) -> list[str]:
+    """pip's platform tags for a glibc Linux image, newest first (numpy 2.3 and later, for one,
+    publish only manylinux_2_28 wheels)."""
     arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
-    return [f"manylinux_2_17_{arch}", f"manylinux2014_{arch}", f"linux_{arch}"]
+    tags = [f"manylinux_{glibc[0]}_{minor}_{arch}" for minor in range(glibc[1], 16, -1)]
+    return [*tags, f"manylinux2014_{arch}", f"linux_{arch}"]
 
 
 def resolve_wheels(

@@ -1,0 +1,117 @@
+"""A real image from the example (export, smoke test, host-resolved wheels, Docker Engine API),
+run as a real container; a version that changes only the model rebuilds only the last layer."""
+
+import json
+import time
+from collections.abc import Iterator
+from importlib.metadata import version as installed
+from pathlib import Path
+from typing import Any
+
+import docker
+import httpx
+import pytest
+from service_fixtures import EXAMPLES, train_iris_model
+
+from jupyter_deploy.builds.export import export_service
+from jupyter_deploy.builds.image import PORT, build_image, oci_labels, write_context
+from jupyter_deploy.builds.smoke import smoke_test
+from jupyter_deploy.builds.wheels import resolve_wheels
+from jupyter_deploy.schema import infer_schema
+
+FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+RUNTIME = ["uvicorn", "httptools", "uvloop", "orjson"]
+BASE = "python:3.11-slim"  # built locally by scripts/build-base-image.sh
+
+
+@pytest.fixture(scope="module")
+def client(docker_engine: str) -> Iterator[Any]:
+    engine = docker.from_env()
+    try:
+        engine.images.get(BASE)
+    except docker.errors.ImageNotFound:
+        pytest.fail(f"{BASE} is missing: run scripts/build-base-image.sh")
+    yield engine
+    engine.close()
+
+
+def _service(folder: Path) -> tuple[dict[str, Path], list[str], dict[str, Any]]:
+    notebook = json.loads((EXAMPLES / "train.ipynb").read_text())
+    folder.mkdir()
+    (folder / "service.py").write_text(
+        export_service(notebook, "train.ipynb", "iris-classifier@v1")
+    )
+    train_iris_model(folder)
+    version = {
+        "model": "iris-classifier", "version": "v1", "tag": "iris-classifier@v1",
+        "source_commit": "a" * 40, "created_at": "2026-11-23T07:00:00+00:00",
+        "author": {"name": "Ada"}, "schema": infer_schema(notebook),
+        "files": [{"path": "model/model.joblib", "md5": "0" * 32}],
+    }  # fmt: skip
+    (folder / "deploy-version.json").write_text(json.dumps(version))
+    needs = smoke_test(folder, [FLOWER]).requirements()
+    runtime = [f"{name}=={installed(name)}" for name in RUNTIME]
+    files = {
+        "service.py": folder / "service.py",
+        "deploy-version.json": folder / "deploy-version.json",
+        "model/model.joblib": folder / "model" / "model.joblib",
+    }
+    return files, needs + runtime, version
+
+
+def test_the_example_becomes_an_image_that_serves(client: Any, tmp_path: Path) -> None:
+    files, requirements, version = _service(tmp_path / "service")
+    wheels = resolve_wheels(requirements, tmp_path / "wheels")
+    assert {"scikit-learn", "uvicorn"} <= {w.name.lower() for w in wheels}
+    lines: list[str] = []
+    tag = "jupyter-deploy-test/iris-classifier:v1"
+    context = tmp_path / "context"
+    write_context(context, BASE, wheels, files)
+    image = build_image(client, context, tag, oci_labels(version), lines.append)
+    container = None
+    try:
+        assert image.size > 0
+        labels = client.images.get(image.id).labels
+        assert labels["org.opencontainers.image.version"] == "v1"
+        assert labels["org.opencontainers.image.revision"] == "a" * 40
+        assert json.loads(labels["io.jupyter-deploy.dvc-md5"]) == {"model/model.joblib": "0" * 32}
+        assert any("Successfully built" in line for line in lines)
+
+        container = client.containers.run(
+            image.id, ["--open"], detach=True, ports={f"{PORT}/tcp": ("127.0.0.1", None)}
+        )
+        container.reload()
+        port = container.ports[f"{PORT}/tcp"][0]["HostPort"]
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            container.reload()
+            assert container.status == "running", container.logs().decode()[-2000:]
+            assert time.monotonic() < deadline, container.logs().decode()[-2000:]
+            time.sleep(0.2)  # polling readiness, not waiting blind
+        answer = httpx.post(f"{base}/predict", json=FLOWER)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["species"] == "setosa"
+        assert client.api.inspect_container(container.id)["Config"]["User"] == "model"
+
+        # Only the model changes: every layer but the last comes from the cache.
+        (tmp_path / "service" / "model" / "model.joblib").write_bytes(
+            (tmp_path / "service" / "model" / "model.joblib").read_bytes() + b"\n"
+        )
+        again: list[str] = []
+        second = tmp_path / "context2"
+        write_context(second, BASE, wheels, files)
+        rebuilt = build_image(client, second, tag + "-b", oci_labels(version), again.append)
+        cached = [line for line in again if "Using cache" in line]
+        assert len(cached) >= 4, again  # venv, wheels, pip install, runtime
+        assert rebuilt.id != image.id
+        client.images.remove(rebuilt.id, force=True)
+    finally:
+        if container is not None:
+            container.remove(force=True)
+        client.images.remove(image.id, force=True)
