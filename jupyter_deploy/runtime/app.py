@@ -119,8 +119,9 @@ class ModelServer:
         path, method = scope["path"], scope["method"]
         if path == "/predict":
             _allow(method, "POST")
-            self._authorize(scope)
-            return 200, await self._predict(scope, receive)
+            headers = dict(scope["headers"])  # once per request: auth and body both read them
+            self._authorize(headers)
+            return 200, await self._predict(headers, receive)
         if path == "/health/live":
             _allow(method, "GET")
             return 200, {"status": "live"}
@@ -173,25 +174,26 @@ class ModelServer:
             _allow(method, "GET")
             return (200 if self.ready else 503), {"name": name, "ready": self.ready}
         _allow(method, "POST")
-        self._authorize(scope)
-        records, request_id = v2.records_from(await self.read_json(scope, receive))
+        headers = dict(scope["headers"])
+        self._authorize(headers)
+        records, request_id = v2.records_from(await self.read_json(headers, receive))
         problems = self.validator.errors(records)
         if problems:
             raise v2.V2Error(400, v2.problems_text(problems))
         return 200, v2.response(name, version, request_id, self.call_predict(records))
 
-    def _authorize(self, scope: Scope) -> None:
+    def _authorize(self, headers: dict[bytes, bytes]) -> None:
         if self.api_keys is None:
             return
-        header = dict(scope["headers"]).get(b"authorization", b"")
+        header = headers.get(b"authorization", b"")
         scheme, _, token = header.partition(b" ")
         if scheme.lower() != b"bearer" or not token.strip():
             raise HttpError(401, "unauthorized", "send an API key: Authorization: Bearer <key>")
         if hashlib.sha256(token.strip()).hexdigest() not in self.api_keys:
             raise HttpError(401, "unauthorized", "this API key is not accepted")
 
-    async def _predict(self, scope: Scope, receive: Receive) -> Any:
-        payload = await self.read_json(scope, receive)
+    async def _predict(self, headers: dict[bytes, bytes], receive: Receive) -> Any:
+        payload = await self.read_json(headers, receive)
         single = self.one_or_many and isinstance(payload, dict)
         records = [payload] if single else payload
         problems = self.validator.errors(records)
@@ -202,11 +204,10 @@ class ModelServer:
         result = self.call_predict(records)
         return result[0] if single and isinstance(result, list) and len(result) == 1 else result
 
-    async def read_json(self, scope: Scope, receive: Receive) -> Any:
+    async def read_json(self, headers: dict[bytes, bytes], receive: Receive) -> Any:
         """The request's JSON body, once the model is ready; 415, 413 or 400 otherwise."""
         if not self.ready:
             raise HttpError(503, "not_ready", "the model is not loaded yet")
-        headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if content_type != b"application/json":
             raise HttpError(415, "unsupported_media_type", "send the request as application/json")

@@ -3,6 +3,7 @@ small memory-mapped file of doubles (no lock, no syscall per request); `/metrics
 whichever worker the request lands on, adds up every worker's file, so a scrape sees the whole
 server. Counters of a worker that died stay counted, as Prometheus expects of counters."""
 
+import bisect
 import mmap
 import os
 from pathlib import Path
@@ -47,7 +48,7 @@ class Metrics:
         r = _ROUTE_INDEX[route]
         values[_IN_FLIGHT] -= 1
         values[_REQUESTS + r * _N_STATUS + _STATUS_INDEX.get(status, len(STATUSES))] += 1
-        bucket = next((i for i, bound in enumerate(BUCKETS) if seconds <= bound), len(BUCKETS))
+        bucket = bisect.bisect_left(BUCKETS, seconds)  # the first bound >= seconds
         values[_BUCKETS + r * _N_BUCKET + bucket] += 1
         values[_SUM + r] += seconds
 
