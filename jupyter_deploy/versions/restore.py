@@ -19,9 +19,14 @@ from .promote import Versions
 
 
 def plan(versions: Versions, reference: str) -> dict[str, Any]:
+    return _plan(versions, reference, {})
+
+
+def _plan(versions: Versions, reference: str, blobs: dict[str, bytes]) -> dict[str, Any]:
+    """The plan; `blobs` receives the git-kept files' bytes, read once for their md5."""
     version = versions.show(reference)
     actions = []
-    for item in _files(versions, version):
+    for item in _files(versions, version, blobs):
         target = resolve_inside(versions.project_dir, item["path"])
         if not target.exists():
             action, current = "create", None
@@ -32,7 +37,9 @@ def plan(versions: Versions, reference: str) -> dict[str, Any]:
     return {"version": version["tag"], "files": actions}
 
 
-def _files(versions: Versions, version: dict[str, Any]) -> list[dict[str, Any]]:
+def _files(
+    versions: Versions, version: dict[str, Any], blobs: dict[str, bytes]
+) -> list[dict[str, Any]]:
     """What a version puts back: its DVC-stored files, its metrics file and the data files git
     keeps (both from its commit)."""
     dvc = [*version["files"], *(d for d in version["data"] if d["storage"] == "dvc")]
@@ -43,6 +50,7 @@ def _files(versions: Versions, version: dict[str, Any]) -> list[dict[str, Any]]:
     for path in in_git:
         blob = versions.git.show(version["tag"], versions.repo_path(path))
         if blob is not None:
+            blobs[path] = blob
             md5 = hashlib.md5(blob).hexdigest()  # noqa: S324 - DVC's content address
             kept.append({"path": path, "md5": md5, "size": len(blob), "storage": "git"})
     return [*dvc, *kept]
@@ -50,17 +58,18 @@ def _files(versions: Versions, version: dict[str, Any]) -> list[dict[str, Any]]:
 
 def restore(versions: Versions, reference: str) -> dict[str, Any]:
     with versions.serialised():
-        planned = plan(versions, reference)
+        blobs: dict[str, bytes] = {}
+        planned = _plan(versions, reference, blobs)
         remote = versions.dvc.remote(versions.model)
         changing = [item for item in planned["files"] if item["action"] != "unchanged"]
         # Every source is at hand before anything in the project is touched.
         sources: list[Path | bytes] = []
         for item in changing:
-            source: Path | bytes | None
-            if item["storage"] == "git":
-                source = versions.git.show(planned["version"], versions.repo_path(item["path"]))
-            else:
-                source = versions.dvc.fetch(remote, item["md5"])
+            source: Path | bytes | None = (
+                blobs[item["path"]]
+                if item["storage"] == "git"
+                else versions.dvc.fetch(remote, item["md5"])
+            )
             if source is None:
                 raise NotFound(
                     f"{item['path']} ({item['md5']}) is in neither DVC's cache nor the"
