@@ -26,6 +26,13 @@ def _project_of(notebook: str) -> tuple[Path, str]:
     return project, path.relative_to(project).as_posix()
 
 
+def project_option(parser: argparse.ArgumentParser) -> None:
+    """`--project DIR`, read back by `project_dir`."""
+    parser.add_argument(
+        "--project", type=existing_dir, default=Path.cwd(), help="project folder (default: here)"
+    )
+
+
 def project_dir(args: argparse.Namespace) -> Path:
     project = find_project(args.project)
     if project is None:
@@ -234,9 +241,7 @@ def register(commands: Any) -> None:
     sweep.set_defaults(func=cmd_sweep)
 
     listing = commands.add_parser("runs", help="list the project's runs and their metrics")
-    listing.add_argument(
-        "--project", type=existing_dir, default=Path.cwd(), help="project folder (default: here)"
-    )
+    project_option(listing)
     listing.add_argument("--status", choices=STATUSES, help="only runs with this status")
     listing.add_argument("--sort", metavar="METRIC", help="sort by a metric, best (highest) first")
     listing.add_argument("--ascending", action="store_true", help="with --sort: lowest first")
@@ -245,7 +250,5 @@ def register(commands: Any) -> None:
 
     cancel = commands.add_parser("cancel", help="cancel a queued or running run (safe to repeat)")
     cancel.add_argument("run_id")
-    cancel.add_argument(
-        "--project", type=existing_dir, default=Path.cwd(), help="project folder (default: here)"
-    )
+    project_option(cancel)
     cancel.set_defaults(func=cmd_cancel)

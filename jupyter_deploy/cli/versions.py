@@ -3,7 +3,6 @@
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
@@ -12,8 +11,7 @@ from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
 from ..versions.git import local_identity
-from .doctor import existing_dir
-from .runs import project_dir
+from .runs import project_dir, project_option
 
 
 def _versions(args: argparse.Namespace) -> Versions:
@@ -184,10 +182,10 @@ def cmd_stage_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--project", type=existing_dir, default=Path.cwd(), help="project folder (default: here)"
-    )
+def _options(parser: argparse.ArgumentParser, json_what: str | None = None) -> None:
+    project_option(parser)
+    if json_what:
+        parser.add_argument("--json", action="store_true", help=f"print {json_what} as JSON")
 
 
 def register(commands: Any) -> None:
@@ -195,8 +193,7 @@ def register(commands: Any) -> None:
     listing.add_argument(
         "model", nargs="?", metavar="MODEL", help="the project's model (checked when given)"
     )
-    _project_option(listing)
-    listing.add_argument("--json", action="store_true", help="print the versions as JSON")
+    _options(listing, "the versions")
     listing.set_defaults(func=cmd_list)
 
     version = commands.add_parser("version", help="create or show one version")
@@ -205,29 +202,26 @@ def register(commands: Any) -> None:
         "create", help="promote a succeeded run to the next version (git tag + DVC data)"
     )
     create.add_argument("run_id")
-    _project_option(create)
-    create.add_argument("--json", action="store_true", help="print the version as JSON")
+    _options(create, "the version")
     create.set_defaults(func=cmd_create)
     show = actions.add_parser(
         "show", help="one version (MODEL@vN): author, run, parameters, metrics, files, API"
     )
     show.add_argument("version", metavar="MODEL@vN")
-    _project_option(show)
-    show.add_argument("--json", action="store_true", help="print the version as JSON")
+    _options(show, "the version")
     show.set_defaults(func=cmd_show)
     compare = actions.add_parser(
         "diff", help="parameters, metrics, files and notebook cells changed between two versions"
     )
     compare.add_argument("old", metavar="MODEL@vA")
     compare.add_argument("new", metavar="MODEL@vB")
-    _project_option(compare)
-    compare.add_argument("--json", action="store_true", help="print the changes as JSON")
+    _options(compare, "the changes")
     compare.set_defaults(func=cmd_diff)
     put_back = actions.add_parser(
-        "restore", help="put a version's model files back into the project (asks first)"
+        "restore", help="put a version's files back into the project (asks first)"
     )
     put_back.add_argument("version", metavar="MODEL@vN")
-    _project_option(put_back)
+    _options(put_back)
     put_back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     put_back.set_defaults(func=cmd_restore)
 
@@ -236,9 +230,8 @@ def register(commands: Any) -> None:
     assign = stage_actions.add_parser("set", help="assign STAGE to MODEL@vN (GTO stage tag)")
     assign.add_argument("version", metavar="MODEL@vN")
     assign.add_argument("stage", metavar="STAGE", help="e.g. staging or production")
-    _project_option(assign)
+    _options(assign)
     assign.set_defaults(func=cmd_stage_set)
     past = stage_actions.add_parser("history", help="every assignment, newest first")
-    _project_option(past)
-    past.add_argument("--json", action="store_true", help="print the assignments as JSON")
+    _options(past, "the assignments")
     past.set_defaults(func=cmd_stage_history)
