@@ -249,9 +249,12 @@ class Versions:
         model, _, version = reference.rpartition("@")
         if (model and model != self.model) or _version_number(version) is None:
             raise NotFound(f"no version {reference!r}: expected {self.model}@v<N>")
-        for found in self.listing():
-            if found["version"] == version:
-                recorded = self.git.show(found["tag"], self.repo_path(VERSION_FILE))
+        tag = tag_name(self.model, int(version[1:]))
+        # One tag's ref, not the whole listing: a model may have thousands of versions.
+        for name, meta in self.git.tag_meta(tag):
+            if name == tag and meta.get("tag") == tag:
+                found = _summary(_with_defaults(meta))
+                recorded = self.git.show(tag, self.repo_path(VERSION_FILE))
                 try:
                     full = json.loads(recorded) if recorded else {}
                 except ValueError:
