@@ -58,6 +58,11 @@ class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
 
 
+def is_image_reference(value: Any) -> bool:
+    """`python:3.11-slim`, `registry/name:tag`, `name@sha256:…`: what `base_image` may be."""
+    return isinstance(value, str) and _IMAGE_REF.match(value) is not None
+
+
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
@@ -154,7 +159,7 @@ def validate_config(data: dict[str, Any], project_dir: Path) -> ProjectConfig:
     if target not in TARGETS:
         raise ConfigError(f"must be one of {', '.join(TARGETS)}, got {target!r}", "target")
     base_image = data.get("base_image", DEFAULT_BASE_IMAGE)
-    if not isinstance(base_image, str) or not _IMAGE_REF.match(base_image):
+    if not is_image_reference(base_image):
         raise ConfigError(
             f"must be an image reference like 'python:3.11-slim', got {base_image!r}", "base_image"
         )

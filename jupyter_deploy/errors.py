@@ -35,6 +35,12 @@ class Conflict(DeployError):
     code = "conflict"
 
 
+class Unavailable(DeployError):
+    """Something the request needs (a Docker engine, say) is not reachable right now."""
+
+    code = "unavailable"
+
+
 class ConfigError(InvalidInput):
     """The project config file is missing, unparsable or invalid; `field` names where."""
 

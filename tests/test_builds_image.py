@@ -2,6 +2,7 @@
 run as a real container; a version that changes only the model rebuilds only the last layer."""
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from importlib.metadata import version as installed
@@ -14,7 +15,14 @@ import pytest
 from service_fixtures import EXAMPLES, train_iris_model
 
 from jupyter_deploy.builds.export import export_service
-from jupyter_deploy.builds.image import PORT, build_image, oci_labels, write_context
+from jupyter_deploy.builds.image import (
+    PORT,
+    build_image,
+    dependency_tag,
+    oci_labels,
+    write_dependency_context,
+    write_service_context,
+)
 from jupyter_deploy.builds.smoke import smoke_test
 from jupyter_deploy.builds.wheels import resolve_wheels
 from jupyter_deploy.schema import infer_schema
@@ -65,9 +73,12 @@ def test_the_example_becomes_an_image_that_serves(client: Any, tmp_path: Path) -
     assert {"scikit-learn", "uvicorn"} <= {w.name.lower() for w in wheels}
     lines: list[str] = []
     tag = "jupyter-deploy-test/iris-classifier:v1"
+    dependencies = dependency_tag(client.images.get(BASE).id, wheels) + "-test"
+    write_dependency_context(tmp_path / "deps", BASE, wheels)
+    build_image(client, tmp_path / "deps", dependencies, {}, lines.append)
     context = tmp_path / "context"
-    write_context(context, BASE, wheels, files)
-    image = build_image(client, context, tag, oci_labels(version), lines.append)
+    write_service_context(context, dependencies, files, oci_labels(version))
+    image = build_image(client, context, tag, {}, lines.append)
     container = None
     try:
         assert image.size > 0
@@ -99,19 +110,23 @@ def test_the_example_becomes_an_image_that_serves(client: Any, tmp_path: Path) -
         assert answer.json()["species"] == "setosa"
         assert client.api.inspect_container(container.id)["Config"]["User"] == "model"
 
-        # Only the model changes: every layer but the last comes from the cache.
-        (tmp_path / "service" / "model" / "model.joblib").write_bytes(
-            (tmp_path / "service" / "model" / "model.joblib").read_bytes() + b"\n"
-        )
+        # Only the model changes (uniquely: an earlier run's image must not match it).
+        model = tmp_path / "service" / "model" / "model.joblib"
+        model.write_bytes(model.read_bytes() + os.urandom(8))
         again: list[str] = []
         second = tmp_path / "context2"
-        write_context(second, BASE, wheels, files)
-        rebuilt = build_image(client, second, tag + "-b", oci_labels(version), again.append)
+        write_service_context(second, dependencies, files, oci_labels(version))
+        rebuilt = build_image(client, second, tag + "-b", {}, again.append)
+        steps = [line for line in again if line.startswith("Step ")]
         cached = [line for line in again if "Using cache" in line]
-        assert len(cached) >= 4, again  # venv, wheels, pip install, runtime
+        # Only the service files and the labels are new: every step between FROM (which
+        # prints no cache line) and them is cached.
+        assert len(cached) == len(steps) - 3, again
+        assert steps[-2].endswith("COPY service/ /srv/model/"), steps
         assert rebuilt.id != image.id
         client.images.remove(rebuilt.id, force=True)
     finally:
         if container is not None:
             container.remove(force=True)
         client.images.remove(image.id, force=True)
+        client.images.remove(dependencies, force=True)

@@ -1,10 +1,16 @@
-"""The image: a build context laid out so each layer changes only when its part does, built
-through the Docker Engine API. Layers, bottom up: the base image; a virtual environment with the
-locked wheels, installed offline (changes with the lock); the model server (changes with
-jupyter_deploy); the service module, version record and model files (changes with every
-version). A version that changes only the model rebuilds only the last layer."""
+"""The images, built through the Docker Engine API from contexts laid out so each layer changes
+only when its part does. Two images:
 
+- the dependency image, `jupyter-deploy/deps:<key>`: the base image and a virtual environment
+  with the locked wheels, installed offline. The key hashes the base image's id and the lock,
+  so versions with the same lock share it and their builds never send the wheels again;
+- the version's image on top of it: the model server's own files (change with jupyter_deploy),
+  then the service module, version record and model files (change with every version). A
+  version that changes only the model rebuilds only that last layer."""
+
+import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,15 +25,23 @@ PACKAGE = Path(__file__).resolve().parent.parent
 RUNTIME_FILES = ("__init__.py", "_version.py", "runtime", "schema")
 SERVICE_DIR = "/srv/model"
 PORT = 8080
+DEPENDENCY_REPOSITORY = "jupyter-deploy/deps"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip and apt put in their output
 
-DOCKERFILE = """\
+DEPENDENCY_DOCKERFILE = """\
 FROM {base_image}
-RUN python3 -m venv /opt/venv && useradd --system --uid 10001 --no-create-home model
+RUN python3 -m venv /opt/venv \\
+ && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin model
 COPY wheels/ /tmp/wheels/
 RUN /opt/venv/bin/pip install --no-index --no-cache-dir --disable-pip-version-check \\
       --find-links /tmp/wheels -r /tmp/wheels/requirements.lock && rm -rf /tmp/wheels
+"""
+
+# Everything that is the same for every version comes before the service files, so a new version
+# rebuilds two steps: its files and its labels.
+SERVICE_DOCKERFILE = """\
+FROM {dependency_image}
 COPY runtime/ /opt/jupyter-deploy/
-COPY service/ {service_dir}/
 ENV PATH=/opt/venv/bin:$PATH PYTHONPATH=/opt/jupyter-deploy PYTHONDONTWRITEBYTECODE=1 \\
     JUPYTER_DEPLOY_MODEL_DIR={service_dir}
 USER model
@@ -36,6 +50,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \\
   CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/health/ready')"
 ENTRYPOINT ["python", "-m", "jupyter_deploy.runtime", "{service_dir}", "--host", "0.0.0.0", \\
             "--port", "{port}"]
+COPY service/ {service_dir}/
 """
 
 
@@ -50,18 +65,41 @@ class BuiltImage:
     size: int
 
 
-def write_context(
-    context: Path,
-    base_image: str,
-    wheels: list[Wheel],
-    service_files: dict[str, Path],
+def dependency_tag(base_image_id: str, wheels: list[Wheel]) -> str:
+    """Names the dependency image: the same base and lock reuse it."""
+    key = hashlib.sha256(f"{base_image_id}\n{lock_text(wheels)}".encode()).hexdigest()[:16]
+    return f"{DEPENDENCY_REPOSITORY}:{key}"
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A build context's copy of a cached file (a wheel, a DVC object): a hard link when both are
+    on one file system, so no bytes move; both sides are never written again."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.hardlink_to(source)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def write_dependency_context(
+    context: Path, base_image: str, wheels: list[Wheel], labels: dict[str, str] | None = None
 ) -> None:
-    """Lay out the build context. `service_files` maps paths inside the service folder (e.g.
-    `service.py`, `model/model.joblib`) to the files to copy."""
     (context / "wheels").mkdir(parents=True)
     for wheel in wheels:
-        shutil.copy2(wheel.file, context / "wheels" / wheel.file.name)
+        link_or_copy(wheel.file, context / "wheels" / wheel.file.name)
     (context / "wheels" / "requirements.lock").write_text(lock_text(wheels))
+    dockerfile = DEPENDENCY_DOCKERFILE.format(base_image=base_image)
+    (context / "Dockerfile").write_text(dockerfile + label_instruction(labels or {}))
+
+
+def write_service_context(
+    context: Path,
+    dependency_image: str,
+    service_files: dict[str, Path],
+    labels: dict[str, str] | None = None,
+) -> None:
+    """`service_files` maps paths inside the service folder (e.g. `service.py`,
+    `model/model.joblib`) to the files to copy."""
     runtime = context / "runtime" / "jupyter_deploy"
     runtime.mkdir(parents=True)
     for name in RUNTIME_FILES:
@@ -71,12 +109,25 @@ def write_context(
         else:
             shutil.copy2(source, runtime / name)
     for rel, source in service_files.items():
-        target = context / "service" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-    (context / "Dockerfile").write_text(
-        DOCKERFILE.format(base_image=base_image, service_dir=SERVICE_DIR, port=PORT)
+        link_or_copy(source, context / "service" / rel)
+    dockerfile = SERVICE_DOCKERFILE.format(
+        dependency_image=dependency_image, service_dir=SERVICE_DIR, port=PORT
     )
+    (context / "Dockerfile").write_text(dockerfile + label_instruction(labels or {}))
+
+
+def label_instruction(labels: dict[str, str]) -> str:
+    """One LABEL instruction for all labels: the Engine API's `labels` become one build step
+    each (a container created and committed apiece), which is most of a model-only rebuild."""
+    if not labels:
+        return ""
+    pairs = [f"{_quoted(key)}={_quoted(value)}" for key, value in sorted(labels.items())]
+    return "LABEL " + " \\\n      ".join(pairs) + "\n"
+
+
+def _quoted(text: str) -> str:
+    # A Dockerfile string: JSON's escapes for quotes and backslashes, and `$` kept literal.
+    return json.dumps(text, ensure_ascii=False).replace("$", "\\$")
 
 
 def build_image(
@@ -86,16 +137,17 @@ def build_image(
     labels: dict[str, str],
     log: Callable[[str], None],
 ) -> BuiltImage:
-    """Build through the Engine API, streaming each log line to `log`."""
+    """Build through the Engine API, streaming each log line to `log`. Prefer labels written
+    into the context's Dockerfile (`label_instruction`) to `labels`, which cost a step each."""
     image_id: str | None = None
     for chunk in client.api.build(
-        path=str(context), tag=tag, labels=labels, rm=True, forcerm=True, decode=True
+        path=str(context), tag=tag, labels=labels or None, rm=True, forcerm=True, decode=True
     ):
         if "error" in chunk:
             detail = chunk.get("errorDetail", {}).get("message") or chunk["error"]
             raise ImageBuildError(f"docker build failed: {str(detail).strip()}")
         if "stream" in chunk:
-            for line in str(chunk["stream"]).splitlines():
+            for line in _ANSI.sub("", str(chunk["stream"])).splitlines():
                 if line.strip():
                     log(line)
         aux = chunk.get("aux")

@@ -37,13 +37,11 @@ except BaseException:
     sys.exit(0)
 provides = importlib.metadata.packages_distributions()
 stdlib = set(sys.stdlib_module_names)
-needed = {}
-for name in set(sys.modules) - before:
-    top = name.partition(".")[0]
-    if top in stdlib or top == "service" or top.startswith("_"):
-        continue
-    for dist in provides.get(top, []):
-        needed[dist] = importlib.metadata.version(dist)
+tops = {name.partition(".")[0] for name in set(sys.modules) - before}
+dists = {d for top in tops if top not in stdlib and top != "service" and not top.startswith("_")
+         for d in provides.get(top, [])}
+# One metadata lookup per distribution: each one searches sys.path.
+needed = {dist: importlib.metadata.version(dist) for dist in dists}
 try:
     shown = json.loads(json.dumps(answer, default=str))
 except (TypeError, ValueError):

@@ -2,11 +2,16 @@
 platform, with the host's own index and proxy settings. The build then installs them offline,
 so an image build needs no network and works behind proxies. The wheels found are the lock."""
 
+import contextlib
 import hashlib
+import json
+import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +72,45 @@ def resolve_wheels(
             f"no binary wheels for Python {python_version} on Linux {machine}: "
             + ("; ".join(errors[-3:]) or done.stderr.strip()[-500:])
         )
+    return _listed(dest)
+
+
+def cache_home() -> Path:
+    """Where resolved wheels are kept between builds, for every project of this user."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jupyter-deploy" / "wheels"
+
+
+def cached_wheels(
+    requirements: list[str],
+    python_version: str,
+    machine: str = platform.machine(),
+    cache: Path | None = None,
+) -> tuple[list[Wheel], bool]:
+    """`resolve_wheels`, once per requirement set: pinned requirements resolve to the same wheels
+    every time, so a build whose requirements did not change asks no index. True when cached."""
+    cache = cache or cache_home()
+    key_source = json.dumps([sorted(requirements), python_version, platforms(machine)])
+    folder = cache / hashlib.sha256(key_source.encode()).hexdigest()[:24]
+    if (folder / "resolved.json").is_file():
+        return _listed(folder), True
+    cache.mkdir(parents=True, exist_ok=True)
+    # Resolved into a scratch folder and renamed into place: a killed resolution leaves nothing
+    # that looks complete.
+    scratch = Path(tempfile.mkdtemp(prefix=".resolving-", dir=cache))
+    try:
+        wheels = resolve_wheels(requirements, scratch, python_version, machine)
+        (scratch / "resolved.json").write_text(json.dumps(sorted(requirements)))
+        with contextlib.suppress(OSError):  # another build resolved the same set meanwhile
+            scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return (_listed(folder) if folder.is_dir() else wheels), False
+
+
+def _listed(folder: Path) -> list[Wheel]:
     wheels = []
-    for file in sorted(dest.glob("*.whl")):
+    for file in sorted(folder.glob("*.whl")):
         found = _WHEEL.match(file.name)
         if found:
             wheels.append(

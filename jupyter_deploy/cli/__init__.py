@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .._version import API_VERSION, __version__
 from ..errors import DeployError, Forbidden, InvalidInput, NotFound
-from . import doctor, runs, versions
+from . import builds, doctor, runs, versions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.register(commands)
     runs.register(commands)
     versions.register(commands)
+    builds.register(commands)
     return parser
 
 

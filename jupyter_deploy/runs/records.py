@@ -5,9 +5,10 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..store import Store
+from ..store.rows import get_row, update_row
 from ..store.schema import runs, sweeps
 
 ACTIVE = ("queued", "running")
@@ -33,11 +34,7 @@ class RunRecords:
         self, run_id: str, *, when_status: Iterable[str] | None = None, **values: Any
     ) -> bool:
         """Update a run; with when_status, only if its status is one of those (atomically)."""
-        statement = update(runs).where(runs.c.id == run_id).values(**values)
-        if when_status is not None:
-            statement = statement.where(runs.c.status.in_(list(when_status)))
-        with self.engine.begin() as conn:
-            return conn.execute(statement).rowcount > 0
+        return update_row(self.engine, runs, run_id, when_status, **values)
 
     def interrupt(self, run_id: str, reason: str) -> bool:
         """Mark an active run interrupted (its owner stopped); False if it had already ended."""
@@ -55,9 +52,7 @@ class RunRecords:
         )
 
     def get(self, run_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
-        return dict(row) if row else None
+        return get_row(self.engine, runs, run_id)
 
     def find(self, status: str | None = None, sweep_id: str | None = None) -> list[dict[str, Any]]:
         query = select(runs).order_by(runs.c.created_at.desc(), runs.c.id)

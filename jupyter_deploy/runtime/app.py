@@ -176,7 +176,9 @@ class ModelServer:
         _allow(method, "POST")
         headers = dict(scope["headers"])
         self._authorize(headers)
-        records, request_id = v2.records_from(await self.read_json(headers, receive))
+        # tritonclient, the reference V2 client, sends its JSON requests with no content type.
+        body = await self.read_json(headers, receive, untyped_is_json=True)
+        records, request_id = v2.records_from(body)
         problems = self.validator.errors(records)
         if problems:
             raise v2.V2Error(400, v2.problems_text(problems))
@@ -204,12 +206,14 @@ class ModelServer:
         result = self.call_predict(records)
         return result[0] if single and isinstance(result, list) and len(result) == 1 else result
 
-    async def read_json(self, headers: dict[bytes, bytes], receive: Receive) -> Any:
+    async def read_json(
+        self, headers: dict[bytes, bytes], receive: Receive, untyped_is_json: bool = False
+    ) -> Any:
         """The request's JSON body, once the model is ready; 415, 413 or 400 otherwise."""
         if not self.ready:
             raise HttpError(503, "not_ready", "the model is not loaded yet")
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type != b"application/json":
+        if content_type != b"application/json" and not (untyped_is_json and not content_type):
             raise HttpError(415, "unsupported_media_type", "send the request as application/json")
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:

@@ -6,9 +6,10 @@ from typing import Any
 from jupyter_server.extension.application import ExtensionApp
 
 from .._version import __version__
+from .build_handlers import build_handlers
 from .handlers import UnknownRouteHandler, handlers
 from .run_handlers import run_handlers
-from .services import RUN_EVENT_SCHEMA, SCHEMA_FILE, RunServices
+from .services import SCHEMA_FILES, RunServices
 from .version_handlers import version_handlers
 
 
@@ -22,10 +23,11 @@ class DeployApp(ExtensionApp):
         assert serverapp is not None
         assert serverapp.event_logger is not None
         event_logger = serverapp.event_logger
-        event_logger.register_event_schema(SCHEMA_FILE)
+        for schema_file in SCHEMA_FILES:
+            event_logger.register_event_schema(schema_file)
 
-        def emit(data: dict[str, Any]) -> None:
-            event_logger.emit(schema_id=RUN_EVENT_SCHEMA, data=data)
+        def emit(schema_id: str, data: dict[str, Any]) -> None:
+            event_logger.emit(schema_id=schema_id, data=data)
 
         root = Path(serverapp.root_dir).expanduser().resolve()
         self.runs = RunServices(root, emit)
@@ -33,9 +35,9 @@ class DeployApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes each route with the server's base_url.
-        self.handlers.extend([*handlers(), *run_handlers(), *version_handlers()])
+        self.handlers.extend([*handlers(), *run_handlers(), *version_handlers(), *build_handlers()])
         self.handlers.append((r"/jupyter-deploy/(.*)", UnknownRouteHandler))  # must stay last
 
     async def stop_extension(self) -> None:
-        # Runs still in flight become interrupted; their kernels are shut down, not orphaned.
+        # Runs and builds still in flight become interrupted; nothing they started is orphaned.
         await self.runs.close()

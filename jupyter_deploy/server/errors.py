@@ -2,7 +2,15 @@
 
 from tornado.web import HTTPError
 
-from ..errors import Conflict, DeployError, Forbidden, InvalidInput, NotFound, StoreError
+from ..errors import (
+    Conflict,
+    DeployError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StoreError,
+    Unavailable,
+)
 
 _STATUS: tuple[tuple[type[DeployError], int], ...] = (
     (InvalidInput, 400),
@@ -10,6 +18,7 @@ _STATUS: tuple[tuple[type[DeployError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (StoreError, 500),
+    (Unavailable, 503),
 )
 
 _REASON_CODES = {
@@ -20,6 +29,7 @@ _REASON_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     500: "internal_error",
+    503: "unavailable",
 }
 
 

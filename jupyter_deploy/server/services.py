@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..builds.service import BuildService
 from ..config import CONFIG_FILE_NAME
 from ..errors import NotFound
 from ..paths import relative_to_root, resolve_inside
@@ -14,9 +15,11 @@ from ..runs import RunService
 from ..store import Store, open_store
 
 RUN_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
-SCHEMA_FILE = Path(__file__).parent / "events" / "run.yaml"
+BUILD_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/build/v1"
+EVENTS_DIR = Path(__file__).parent / "events"
+SCHEMA_FILES = (EVENTS_DIR / "run.yaml", EVENTS_DIR / "build.yaml")
 
-Emit = Callable[[dict[str, Any]], None]
+Emit = Callable[[str, dict[str, Any]], None]  # (schema id, data)
 
 
 class RunServices:
@@ -28,6 +31,8 @@ class RunServices:
         # Versions requests open no RunService (no warm kernels), only the project's store.
         self._stores: dict[Path, Store] = {}
         self._stores_lock = threading.Lock()
+        self._builds: dict[Path, BuildService] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def project_dir(self, project: str) -> Path:
         path = resolve_inside(self.root, project)
@@ -57,19 +62,46 @@ class RunServices:
                 store = self._stores[project_dir] = open_store(project_dir)
             return store
 
+    async def builds(self, project_dir: Path) -> BuildService:
+        """The project's builds, created on first use."""
+        # Builds report from their follower threads; events are emitted on the server's loop.
+        self._loop = asyncio.get_running_loop()
+        service = self._builds.get(project_dir)
+        if service is None:
+            prefix = relative_to_root(self.root, project_dir)
+            store = await asyncio.to_thread(self.store, project_dir)
+            created = BuildService(project_dir, store, prefix)
+            # Builds left running by a previous server were stopped with it.
+            await asyncio.to_thread(created.reconcile)
+            created.listeners.append(self._forward_build)
+            service = self._builds.setdefault(project_dir, created)
+        return service
+
+    def _forward_build(self, event: dict[str, Any]) -> None:
+        data = {"kind": event["kind"], "project": event["project"]}
+        if event["kind"] == "log":
+            data.update(build_id=event["build_id"], lines=json.dumps(event["lines"]))
+        else:
+            data["build"] = json.dumps(event["build"])
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.emit, BUILD_EVENT_SCHEMA, data)
+
     def _forward(self, event: dict[str, Any]) -> None:
         self.emit(
+            RUN_EVENT_SCHEMA,
             {
                 "kind": event["kind"],
                 "project": event["project"],
                 "run": json.dumps(event["run"]),
                 "sweep": json.dumps(event["sweep"]) if event["sweep"] else "",
-            }
+            },
         )
 
     async def close(self) -> None:
         services, self._services = list(self._services.values()), {}
         await asyncio.gather(*(s.close() for s in services), return_exceptions=True)
+        builds, self._builds = list(self._builds.values()), {}
+        await asyncio.gather(*(asyncio.to_thread(b.close) for b in builds))
         with self._stores_lock:
             stores, self._stores = list(self._stores.values()), {}
         for store in stores:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection
 
-from .schema import file_hashes, meta, runs, sweeps
+from .schema import builds, file_hashes, meta, runs, sweeps
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,15 @@ def _v3_file_hashes(conn: Connection) -> None:
     file_hashes.create(conn)
 
 
+def _v4_builds(conn: Connection) -> None:
+    builds.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "project metadata table", _v1_meta),
     Migration(2, "runs and sweeps", _v2_runs),
     Migration(3, "content hashes of stored files", _v3_file_hashes),
+    Migration(4, "image builds", _v4_builds),
 )
 
 

@@ -86,3 +86,28 @@ file_hashes = Table(
     Column("mtime_ns", Integer, nullable=False),
     Column("md5", String(32), nullable=False),
 )
+
+# Image builds of versions. A build runs in its own process (the worker), recorded so another
+# process can cancel it and a restart can tell an orphaned build from a running one.
+builds = Table(
+    "builds",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("version", String(128), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("step", String(16)),
+    Column("steps", JSON, nullable=False),
+    Column("base_image", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("started_at", String(32)),
+    Column("finished_at", String(32)),
+    Column("duration_s", Float),
+    Column("image", JSON),
+    Column("requirements", JSON),
+    Column("error", JSON),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("worker_pid", Integer),
+    Column("worker_started", Float),
+)

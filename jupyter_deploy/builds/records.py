@@ -1,0 +1,70 @@
+"""Build rows in the project's store, and each build's log file beside the database."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from ..runs.records import now
+from ..store import STATE_DIR, Store
+from ..store.rows import get_row, update_row
+from ..store.schema import builds
+
+ACTIVE = ("queued", "running")
+FINAL = ("succeeded", "failed", "cancelled", "interrupted")
+STEPS = ("export", "smoke", "resolve", "dependencies", "image")
+LOGS_DIR = "builds"
+
+
+def log_path(project_dir: Path, build_id: str) -> Path:
+    return project_dir / STATE_DIR / LOGS_DIR / f"{build_id}.log"
+
+
+class BuildRecords:
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+
+    def insert(self, row: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(builds.insert().values(**row))
+
+    def update(
+        self, build_id: str, *, when_status: tuple[str, ...] | None = None, **values: Any
+    ) -> bool:
+        return update_row(self.engine, builds, build_id, when_status, **values)
+
+    def get(self, build_id: str) -> dict[str, Any] | None:
+        return get_row(self.engine, builds, build_id)
+
+    def find(self, version: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        query = select(builds).order_by(builds.c.created_at.desc(), builds.c.id).limit(limit)
+        if version is not None:
+            query = query.where(builds.c.version == version)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def active(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            query = select(builds).where(builds.c.status.in_(ACTIVE))
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def end(self, build_id: str, status: str, **values: Any) -> bool:
+        """End an active build; False when it had already ended (someone else won)."""
+        row = self.get(build_id)
+        if row is None:
+            return False
+        finished = now()
+        started = row["started_at"] or row["created_at"]
+        duration = (
+            datetime.fromisoformat(finished) - datetime.fromisoformat(started)
+        ).total_seconds()
+        return self.update(
+            build_id,
+            when_status=ACTIVE,
+            status=status,
+            step=None if status == "succeeded" else row["step"],
+            finished_at=finished,
+            duration_s=round(duration, 3),
+            **values,
+        )

@@ -1,0 +1,191 @@
+"""Builds of a project's versions: start one in its own worker process, follow it, cancel it,
+list them, read their logs. The server holds one BuildService per project; the CLI makes one
+for its command. Listeners hear `{"kind": "build", "build": {...}}` on every state change and
+`{"kind": "log", "build_id": ..., "lines": [...]}` for each log line, as they happen."""
+
+import json
+import secrets
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from ..config import is_image_reference
+from ..errors import Conflict, InvalidInput, NotFound
+from ..processes import identity, is_same_process, kill_tree
+from ..runs.records import now
+from ..store import Store, open_store
+from ..versions import Versions
+from .engine import docker_client
+from .records import ACTIVE, BuildRecords, log_path
+
+Listener = Callable[[dict[str, Any]], None]
+MAX_LOG_LINES = 5000  # per log request; the client asks again from the offset it is given
+_PRIVATE = ("worker_pid", "worker_started")
+
+
+class BuildService:
+    def __init__(self, project_dir: Path, store: Store | None = None, prefix: str = "") -> None:
+        self.project_dir = project_dir.resolve()
+        self.store = store or open_store(self.project_dir)
+        self.records = BuildRecords(self.store)
+        self.prefix = prefix
+        self.listeners: list[Listener] = []
+        self._followers: dict[str, threading.Thread] = {}
+
+    def start(self, reference: str, user: str, base_image: str | None = None) -> dict[str, Any]:
+        versions = Versions(self.project_dir, self.store)
+        version = versions.show(reference)
+        if base_image is not None and not is_image_reference(base_image):
+            raise InvalidInput(
+                f"base_image: expected an image reference like 'python:3.11-slim', got"
+                f" {base_image!r}"
+            )
+        for active in self.records.active():
+            if active["version"] == version["tag"]:
+                raise Conflict(
+                    f"{version['tag']} is being built already (build {active['id']}); wait for it"
+                    " or cancel it"
+                )
+        # No engine, no build: say so now rather than with a failed build a moment later.
+        docker_client().close()
+        build_id = f"b-{secrets.token_hex(5)}"
+        log_file = log_path(self.project_dir, build_id)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        with log_file.open("ab") as stderr:
+            # A session of its own: Ctrl-C in the terminal of `jupyter deploy build` reaches the
+            # CLI, which cancels the build, rather than killing the worker mid-step.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "jupyter_deploy.builds", str(self.project_dir), build_id],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                start_new_session=True,
+            )  # fmt: skip
+        row = {
+            "id": build_id,
+            "model": versions.model,
+            "version": version["tag"],
+            "status": "queued",
+            "step": None,
+            "steps": [],
+            "base_image": base_image or versions.config.base_image,
+            "created_at": now(),
+            "created_by": user,
+            "cancel_requested": False,
+            "worker_pid": worker.pid,
+            "worker_started": identity(worker.pid),
+        }
+        try:
+            self.records.insert(row)
+            assert worker.stdin is not None
+            worker.stdin.write(b"go\n")
+            worker.stdin.close()
+        except BaseException:
+            worker.kill()
+            worker.wait()
+            raise
+        follower = threading.Thread(
+            target=self._follow, args=(worker, build_id), name=f"follow-{build_id}", daemon=True
+        )
+        self._followers[build_id] = follower
+        follower.start()
+        return self.get(build_id)
+
+    def wait(self, build_id: str, timeout: float | None = None) -> dict[str, Any]:
+        """The build once it ended (started by this service; others are read as they are)."""
+        follower = self._followers.get(build_id)
+        if follower is not None:
+            follower.join(timeout)
+        return self.get(build_id)
+
+    def get(self, build_id: str) -> dict[str, Any]:
+        row = self.records.get(build_id)
+        if row is None:
+            raise NotFound(f"no build {build_id!r} in this project")
+        return self._public(row)
+
+    def listing(self, version: str | None = None) -> dict[str, Any]:
+        if version is not None:
+            version = str(Versions(self.project_dir, self.store).show(version)["tag"])
+        return {"builds": [self._public(row) for row in self.records.find(version)]}
+
+    def log(self, build_id: str, offset: int = 0) -> dict[str, Any]:
+        """The log's lines from `offset` (a line number) on, and the offset to ask from next."""
+        self.get(build_id)
+        if offset < 0:
+            raise InvalidInput(f"offset: expected a line number from 0, got {offset}")
+        try:
+            lines = log_path(self.project_dir, build_id).read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            lines = []
+        chunk = lines[offset : offset + MAX_LOG_LINES]
+        return {"lines": chunk, "offset": offset + len(chunk)}
+
+    def cancel(self, build_id: str, user: str) -> dict[str, Any]:
+        row = self.records.get(build_id)
+        if row is None:
+            raise NotFound(f"no build {build_id!r} in this project")
+        if row["status"] not in ACTIVE:
+            raise Conflict(f"build {build_id} has {row['status']} already; nothing to cancel")
+        self.records.update(build_id, cancel_requested=True)
+        with log_path(self.project_dir, build_id).open("a") as log:
+            log.write(f"cancel requested by {user}\n")
+        # The worker records the cancellation itself; it is ended here too in case it was
+        # killed before it could (the conditional update lets only the first one count).
+        kill_tree(row["worker_pid"], row["worker_started"])
+        message = {"code": "cancelled", "message": f"cancelled by {user}", "traceback": None}
+        self.records.end(build_id, "cancelled", error=message)
+        build = self.get(build_id)
+        self._notify({"kind": "build", "build": build})
+        return build
+
+    def reconcile(self) -> list[str]:
+        """End builds whose worker is gone (its server or CLI stopped): they are interrupted."""
+        ended = []
+        for row in self.records.active():
+            if not is_same_process(row["worker_pid"], row["worker_started"]):
+                message = "the process building it stopped before the build ended"
+                error = {"code": "interrupted", "message": message, "traceback": None}
+                if self.records.end(row["id"], "interrupted", error=error):
+                    ended.append(row["id"])
+        return ended
+
+    def close(self) -> None:
+        """Stop this service's builds (the server is stopping): they are interrupted."""
+        for build_id in list(self._followers):
+            row = self.records.get(build_id)
+            if row is not None and row["status"] in ACTIVE:
+                kill_tree(row["worker_pid"], row["worker_started"])
+        self.reconcile()
+
+    def _follow(self, worker: subprocess.Popen[bytes], build_id: str) -> None:
+        assert worker.stdout is not None
+        stdout: IO[bytes] = worker.stdout
+        for raw in stdout:
+            try:
+                message = json.loads(raw)
+            except ValueError:
+                continue
+            if "log" in message:
+                self._notify({"kind": "log", "build_id": build_id, "lines": [message["log"]]})
+            elif message.get("changed"):
+                self._notify({"kind": "build", "build": self.get(build_id)})
+        code = worker.wait()
+        row = self.records.get(build_id)
+        if row is not None and row["status"] in ACTIVE:
+            message = f"the build process ended unexpectedly (exit {code}); its log has the details"
+            error = {"code": "worker_failed", "message": message, "traceback": None}
+            self.records.end(build_id, "failed", error=error)
+            self._notify({"kind": "build", "build": self.get(build_id)})
+
+    def _public(self, row: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in row.items() if k not in _PRIVATE}
+        out["project"] = self.prefix
+        out["cancel_requested"] = bool(out["cancel_requested"])
+        return out
+
+    def _notify(self, event: dict[str, Any]) -> None:
+        event = {**event, "project": self.prefix}
+        for listener in list(self.listeners):
+            listener(event)
