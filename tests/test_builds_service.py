@@ -112,6 +112,8 @@ def test_a_version_becomes_an_image_with_a_record_and_a_live_log(
     assert "from the cache" in next(line for line in lines if "wheels for Python" in line)
     fresh = [line for line in lines if line.startswith(" ---> Running in")]
     assert len(fresh) == 1, lines  # the LABEL step; COPY runs no container
+    # v1's requirements were the expected ones: the image was built during the smoke test.
+    assert "(built while the smoke test ran, on the same dependency image)" in lines
 
 
 def test_a_failing_load_stops_the_build_with_the_notebooks_traceback_and_secrets_stay_out(

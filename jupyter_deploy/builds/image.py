@@ -133,7 +133,7 @@ def _quoted(text: str) -> str:
 def build_image(
     client: Any,
     context: Path,
-    tag: str,
+    tag: str | None,
     labels: dict[str, str],
     log: Callable[[str], None],
 ) -> BuiltImage:

@@ -4,10 +4,12 @@ imported, make (or reuse) the dependency image, then the version's image. Everyt
 from the version itself (its commit and DVC hashes), never from the working tree, so a build of
 `v3` is the same whatever the notebook looks like now."""
 
+import contextlib
 import json
 import os
 import platform
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
@@ -29,7 +31,7 @@ from .image import (
     write_service_context,
 )
 from .smoke import smoke_test
-from .wheels import cache_home, cached_wheels, lock_hash
+from .wheels import Wheel, cache_home, cached_wheels, lock_hash
 
 # The model server's own dependencies, pinned to what jupyter_deploy runs with here.
 RUNTIME_PACKAGES = ("uvicorn", "httptools", "uvloop", "orjson")
@@ -80,9 +82,12 @@ def build_version(
     step: Step,
     log: Log,
     base_image: str | None = None,
+    expected: list[str] | None = None,
 ) -> BuildOutput:
     """Build `reference`'s image in the scratch folder `work`; `step` is told each step's name
-    as it starts, `log` every line worth showing."""
+    as it starts, `log` every line worth showing. `expected`: the requirements the model's
+    previous build found; when they are resolved and their dependency image exists, the image
+    is built while the smoke test runs, and tagged only if the test passes and finds the same."""
     version = versions.show(reference)
     base_image = base_image or versions.config.base_image
 
@@ -100,7 +105,13 @@ def build_version(
     log(f"load() and predict() on the input example, in {python}")
     if example is None:
         log("no input example in this version: only load() is checked")
-    smoke = smoke_test(service, example, python=python, model_dir=service)
+    early = _EarlyImage.start(client, work, version, files, base_image, expected)
+    try:
+        smoke = smoke_test(service, example, python=python, model_dir=service)
+    except BaseException:
+        if early is not None:
+            early.discard()
+        raise
     imported = ", ".join(sorted(smoke.needs)) or "nothing outside the standard library"
     log(f"the smoke test passed; the service imports {imported}")
 
@@ -126,15 +137,88 @@ def build_version(
         build_image(client, context, dependency_image, {}, log)
 
     step("image")
-    context = work / "image"
     tag = image_tag(version)
-    labels = {**oci_labels(version), "io.jupyter-deploy.lock-hash": lock_hash(wheels)}
-    write_service_context(context, dependency_image, files, labels)
-    image = build_image(client, context, tag, {}, log)
+    image = early.take(dependency_image, log) if early is not None else None
+    if image is not None:
+        repository, _, name = tag.rpartition(":")
+        client.api.tag(image.id, repository, name)
+    else:
+        context = work / "image"
+        write_service_context(context, dependency_image, files, _labels(version, wheels))
+        image = build_image(client, context, tag, {}, log)
     log(f"image {tag} ({image.id[7:19]}, {image.size / 1e6:,.0f} MB)")
     return BuildOutput(
         image, tag, dependency_image, dependency_cached, requirements, lock_hash(wheels)
     )
+
+
+def _labels(version: dict[str, Any], wheels: list[Wheel]) -> dict[str, str]:
+    return {**oci_labels(version), "io.jupyter-deploy.lock-hash": lock_hash(wheels)}
+
+
+class _EarlyImage:
+    """The version's image built from the previous build's lock while the smoke test runs
+    (untagged: the smoke test decides). A thread, not a pool: a cancelled build must not wait
+    for it at exit."""
+
+    def __init__(self, client: Any, context: Path, dependency_image: str) -> None:
+        self.client = client
+        self.context = context
+        self.dependency_image = dependency_image
+        self.lines: list[str] = []
+        self.image: BuiltImage | None = None
+        self.thread = threading.Thread(target=self._build, daemon=True)
+
+    @classmethod
+    def start(
+        cls,
+        client: Any,
+        work: Path,
+        version: dict[str, Any],
+        files: dict[str, Path],
+        base_image: str,
+        expected: list[str] | None,
+    ) -> "_EarlyImage | None":
+        if not expected:
+            return None
+        try:
+            base = client.images.get(base_image)
+            python_version = _python_version(client, base)
+        except Exception:  # the build proper reports what is wrong with the base
+            return None
+        wheels = cached_wheels(expected, python_version, _machine(client), resolve=False)[0]
+        dependency_image = dependency_tag(base.id, wheels)
+        if not wheels or not _exists(client, dependency_image):
+            return None
+        context = work / "early-image"
+        write_service_context(context, dependency_image, files, _labels(version, wheels))
+        early = cls(client, context, dependency_image)
+        early.thread.start()
+        return early
+
+    def _build(self) -> None:
+        try:
+            self.image = build_image(self.client, self.context, None, {}, self.lines.append)
+        except Exception as exc:  # the build proper runs instead, and reports
+            self.lines.append(f"(early build failed: {exc})")
+
+    def take(self, dependency_image: str, log: Log) -> BuiltImage | None:
+        """The image, if built on the dependency image the smoke test led to."""
+        self.thread.join()
+        if dependency_image != self.dependency_image or self.image is None:
+            self.discard()
+            return None
+        for line in self.lines:
+            log(line)
+        log("(built while the smoke test ran, on the same dependency image)")
+        return self.image
+
+    def discard(self) -> None:
+        if self.thread.is_alive():
+            return  # still building: it ends with the worker, unused and untagged
+        if self.image is not None:
+            with contextlib.suppress(Exception):  # in use by a tagged image: leave it
+                self.client.images.remove(self.image.id)
 
 
 def _service_files(versions: Versions, version: dict[str, Any], service: Path) -> dict[str, Path]:

@@ -44,6 +44,20 @@ class BuildRecords:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
+    def last_requirements(self, model: str, base_image: str) -> list[str] | None:
+        """What the model's latest succeeded build on `base_image` found the service needs."""
+        query = (
+            select(builds.c.requirements)
+            .where(builds.c.model == model)
+            .where(builds.c.base_image == base_image)
+            .where(builds.c.status == "succeeded")
+            .order_by(builds.c.finished_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found = conn.execute(query).scalar()
+        return list(found) if isinstance(found, list) else None
+
     def active(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             query = select(builds).where(builds.c.status.in_(ACTIVE))

@@ -36,24 +36,16 @@ class BuildService:
         self._followers: dict[str, threading.Thread] = {}
 
     def start(self, reference: str, user: str, base_image: str | None = None) -> dict[str, Any]:
-        versions = Versions(self.project_dir, self.store)
-        version = versions.show(reference)
         if base_image is not None and not is_image_reference(base_image):
             raise InvalidInput(
                 f"base_image: expected an image reference like 'python:3.11-slim', got"
                 f" {base_image!r}"
             )
-        for active in self.records.active():
-            if active["version"] == version["tag"]:
-                raise Conflict(
-                    f"{version['tag']} is being built already (build {active['id']}); wait for it"
-                    " or cancel it"
-                )
-        # No engine, no build: say so now rather than with a failed build a moment later.
-        docker_client().close()
         build_id = f"b-{secrets.token_hex(5)}"
         log_file = log_path(self.project_dir, build_id)
         log_file.parent.mkdir(parents=True, exist_ok=True)
+        # The worker starts first and imports what it needs while the request is checked here;
+        # it begins only when told to (one line on its stdin), after the build is recorded.
         with log_file.open("ab") as stderr:
             # A session of its own: Ctrl-C in the terminal of `jupyter deploy build` reaches the
             # CLI, which cancels the build, rather than killing the worker mid-step.
@@ -62,28 +54,15 @@ class BuildService:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                 start_new_session=True,
             )  # fmt: skip
-        row = {
-            "id": build_id,
-            "model": versions.model,
-            "version": version["tag"],
-            "status": "queued",
-            "step": None,
-            "steps": [],
-            "base_image": base_image or versions.config.base_image,
-            "created_at": now(),
-            "created_by": user,
-            "cancel_requested": False,
-            "worker_pid": worker.pid,
-            "worker_started": identity(worker.pid),
-        }
         try:
-            self.records.insert(row)
+            self._record(build_id, worker.pid, reference, user, base_image)
             assert worker.stdin is not None
             worker.stdin.write(b"go\n")
             worker.stdin.close()
         except BaseException:
             worker.kill()
             worker.wait()
+            log_file.unlink(missing_ok=True)
             raise
         follower = threading.Thread(
             target=self._follow, args=(worker, build_id), name=f"follow-{build_id}", daemon=True
@@ -91,6 +70,36 @@ class BuildService:
         self._followers[build_id] = follower
         follower.start()
         return self.get(build_id)
+
+    def _record(
+        self, build_id: str, pid: int, reference: str, user: str, base_image: str | None
+    ) -> None:
+        versions = Versions(self.project_dir, self.store)
+        version = versions.show(reference)
+        for active in self.records.active():
+            if active["version"] == version["tag"]:
+                raise Conflict(
+                    f"{version['tag']} is being built already (build {active['id']}); wait for it"
+                    " or cancel it"
+                )
+        # No engine, no build: say so now rather than with a failed build a moment later.
+        docker_client().close()
+        self.records.insert(
+            {
+                "id": build_id,
+                "model": versions.model,
+                "version": version["tag"],
+                "status": "queued",
+                "step": None,
+                "steps": [],
+                "base_image": base_image or versions.config.base_image,
+                "created_at": now(),
+                "created_by": user,
+                "cancel_requested": False,
+                "worker_pid": pid,
+                "worker_started": identity(pid),
+            }
+        )
 
     def wait(self, build_id: str, timeout: float | None = None) -> dict[str, Any]:
         """The build once it ended (started by this service; others are read as they are)."""

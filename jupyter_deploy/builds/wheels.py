@@ -86,14 +86,18 @@ def cached_wheels(
     python_version: str,
     machine: str = platform.machine(),
     cache: Path | None = None,
+    resolve: bool = True,
 ) -> tuple[list[Wheel], bool]:
     """`resolve_wheels`, once per requirement set: pinned requirements resolve to the same wheels
-    every time, so a build whose requirements did not change asks no index. True when cached."""
+    every time, so a build whose requirements did not change asks no index. True when cached;
+    with `resolve=False`, no wheels unless cached."""
     cache = cache or cache_home()
     key_source = json.dumps([sorted(requirements), python_version, platforms(machine)])
     folder = cache / hashlib.sha256(key_source.encode()).hexdigest()[:24]
     if (folder / "resolved.json").is_file():
         return _listed(folder), True
+    if not resolve:
+        return [], False
     cache.mkdir(parents=True, exist_ok=True)
     # Resolved into a scratch folder and renamed into place: a killed resolution leaves nothing
     # that looks complete.

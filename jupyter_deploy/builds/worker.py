@@ -105,6 +105,7 @@ def run(project_dir: Path, build_id: str) -> int:
             reporter.step,
             reporter.log,
             row["base_image"],
+            records.last_requirements(row["model"], row["base_image"]),
         )
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # built: recording it takes a moment
         reporter.end("succeeded", image=output.to_dict(), requirements=output.requirements)
