@@ -18,6 +18,7 @@ import orjson
 
 from .._version import __version__
 from . import v2
+from .batching import Batcher
 from .metrics import Metrics
 from .openapi import docs_page, openapi
 from .validate import FieldError, Validator
@@ -76,8 +77,10 @@ class ModelServer:
         metrics: Metrics | None = None,
         info: dict[str, Any] | None = None,
         max_body: int = MAX_BODY_BYTES,
+        max_batch: int = 1,
     ) -> None:
-        """`api_keys`: sha256 hex digests of the accepted bearer tokens; None serves openly."""
+        """`api_keys`: sha256 hex digests of the accepted bearer tokens; None serves openly.
+        `max_batch` > 1 batches concurrent requests of a list-of-records API (batching.py)."""
         self.service = service
         self.api_keys = api_keys
         self.metrics = metrics or Metrics(None)
@@ -89,6 +92,8 @@ class ModelServer:
         # A list-of-records API also takes one record, answered with one result.
         items = input_schema.get("items") if input_schema.get("type") == "array" else None
         self.one_or_many = isinstance(items, dict) and items.get("type") == "object"
+        batched = max_batch > 1 and input_schema.get("type") == "array"
+        self.batcher = Batcher(service.predict, max_batch) if batched else None
         self.ready = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -182,7 +187,7 @@ class ModelServer:
         problems = self.validator.errors(records)
         if problems:
             raise v2.V2Error(400, v2.problems_text(problems))
-        return 200, v2.response(name, version, request_id, self.call_predict(records))
+        return 200, v2.response(name, version, request_id, await self.call_predict(records))
 
     def _authorize(self, headers: dict[bytes, bytes]) -> None:
         if self.api_keys is None:
@@ -203,7 +208,7 @@ class ModelServer:
             if single:  # the client sent one record: name its fields, not "[0].field"
                 problems = [FieldError(p.field.removeprefix("[0]."), p.problem) for p in problems]
             raise HttpError(422, "invalid_request", "the request does not match the API", problems)
-        result = self.call_predict(records)
+        result = await self.call_predict(records)
         return result[0] if single and isinstance(result, list) and len(result) == 1 else result
 
     async def read_json(
@@ -220,11 +225,14 @@ class ModelServer:
             raise _too_large(self.max_body)
         return _parse(await _read_body(receive, self.max_body))
 
-    def call_predict(self, records: Any) -> Any:
+    async def call_predict(self, records: Any) -> Any:
         """`predict` on validated records; its failures become a generic 500 whose details (and
         only there) are in the log, under the request id the client is given."""
         try:
-            result = self.service.predict(records)
+            if self.batcher is not None and isinstance(records, list):
+                result = await self.batcher(records)
+            else:
+                result = self.service.predict(records)
         except Exception:
             request_id = uuid.uuid4().hex[:12]
             log.exception("predict failed (request %s)", request_id)
@@ -251,6 +259,8 @@ class ModelServer:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.ready = False
+                if self.batcher is not None:
+                    self.batcher.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

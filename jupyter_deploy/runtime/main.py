@@ -21,6 +21,7 @@ from .metrics import Metrics
 SERVICE_DIR_ENV = "JUPYTER_DEPLOY_SERVICE_DIR"
 API_KEYS_ENV = "JUPYTER_DEPLOY_API_KEYS_FILE"
 METRICS_DIR_ENV = "JUPYTER_DEPLOY_METRICS_DIR"
+MAX_BATCH_ENV = "JUPYTER_DEPLOY_MAX_BATCH"
 MODEL_DIR_ENV = "JUPYTER_DEPLOY_MODEL_DIR"
 
 
@@ -47,6 +48,7 @@ def create_app() -> ModelServer:
         api_keys=read_digests(Path(keys_file)) if keys_file else None,
         metrics=Metrics(Path(os.environ[METRICS_DIR_ENV])),
         info={k: version.get(k, "") for k in ("model", "version", "tag", "source_commit")},
+        max_batch=int(os.environ.get(MAX_BATCH_ENV) or 1),
     )
 
 
@@ -58,6 +60,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--max-batch",
+        type=int,
+        default=1,
+        help="batch concurrent requests of a list-of-records predict, up to this many records"
+        " a call (1: no batching; for vectorised models, e.g. forests)",
+    )
     access = parser.add_mutually_exclusive_group()
     access.add_argument(
         "--api-keys-file", type=Path, help="sha256 digests of the accepted API keys, one a line"
@@ -72,6 +81,9 @@ def main(argv: list[str] | None = None) -> None:
         except (OSError, ValueError) as exc:
             parser.error(str(exc))
         os.environ[API_KEYS_ENV] = str(args.api_keys_file.resolve())
+    if args.max_batch < 1:
+        parser.error(f"--max-batch must be 1 or more, got {args.max_batch}")
+    os.environ[MAX_BATCH_ENV] = str(args.max_batch)
     os.environ[SERVICE_DIR_ENV] = str(args.service_dir.resolve())
     # Every worker counts into this folder; /metrics adds the workers up.
     metrics_dir = tempfile.mkdtemp(prefix="jupyter-deploy-metrics-")
