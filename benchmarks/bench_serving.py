@@ -213,7 +213,9 @@ def peers(work: Path, row: dict[str, float]) -> list[Contender]:
     mlflow = peer_python("mlflow", MLFLOW)
     save = (
         "import joblib, sys, mlflow.sklearn\n"
-        "mlflow.sklearn.save_model(joblib.load(sys.argv[1]), sys.argv[2])"
+        # MLflow's skops format refuses tree nodes unless told they are trusted (ours are).
+        "mlflow.sklearn.save_model(joblib.load(sys.argv[1]), sys.argv[2],"
+        " skops_trusted_types=['sklearn.tree._tree.Tree'])"
     )
     model = work / "mlflow-model"
     subprocess.run([str(mlflow), "-c", save, str(work / "model.joblib"), str(model)], check=True)

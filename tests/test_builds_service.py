@@ -249,7 +249,10 @@ def test_orphaned_builds_are_interrupted_and_finished_ones_are_not_cancelled(
             "worker_started": 1.0,
         }
     )
+    left = project / ".jupyter_deploy" / "work-b-00000000aa-x1y2"  # a killed worker's scratch
+    (left / "service").mkdir(parents=True)
     assert service.reconcile() == ["b-00000000aa"]
+    assert not left.exists()
     build = service.get("b-00000000aa")
     assert build["status"] == "interrupted"
     assert build["error"]["code"] == "interrupted"

@@ -15,6 +15,7 @@ ACTIVE = ("queued", "running")
 FINAL = ("succeeded", "failed", "cancelled", "interrupted")
 STEPS = ("export", "smoke", "resolve", "dependencies", "image")
 LOGS_DIR = "builds"
+WORK_PREFIX = "work-"  # a worker's scratch folder in the state folder: work-<build id>-<random>
 
 
 def log_path(project_dir: Path, build_id: str) -> Path:

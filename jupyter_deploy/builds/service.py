@@ -5,6 +5,7 @@ for its command. Listeners hear `{"kind": "build", "build": {...}}` on every sta
 
 import json
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -16,10 +17,10 @@ from ..config import is_image_reference
 from ..errors import Conflict, InvalidInput, NotFound
 from ..processes import identity, is_same_process, kill_tree
 from ..runs.records import now
-from ..store import Store, open_store
+from ..store import STATE_DIR, Store, open_store
 from ..versions import Versions
 from .engine import docker_client
-from .records import ACTIVE, BuildRecords, log_path
+from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path
 
 Listener = Callable[[dict[str, Any]], None]
 MAX_LOG_LINES = 5000  # per log request; the client asks again from the offset it is given
@@ -150,7 +151,8 @@ class BuildService:
         return build
 
     def reconcile(self) -> list[str]:
-        """End builds whose worker is gone (its server or CLI stopped): they are interrupted."""
+        """End builds whose worker is gone (its server or CLI stopped): they are interrupted,
+        and the scratch folders of killed workers are removed."""
         ended = []
         for row in self.records.active():
             if not is_same_process(row["worker_pid"], row["worker_started"]):
@@ -158,6 +160,11 @@ class BuildService:
                 error = {"code": "interrupted", "message": message, "traceback": None}
                 if self.records.end(row["id"], "interrupted", error=error):
                     ended.append(row["id"])
+        running = {row["id"] for row in self.records.active()}
+        for scratch in (self.project_dir / STATE_DIR).glob(f"{WORK_PREFIX}b-*"):
+            build_id = scratch.name[len(WORK_PREFIX) :][: len("b-0123456789")]
+            if build_id not in running:
+                shutil.rmtree(scratch, ignore_errors=True)
         return ended
 
     def close(self) -> None:

@@ -26,7 +26,7 @@ from ..store import STATE_DIR, open_store
 from ..versions import Versions
 from .engine import docker_client
 from .pipeline import build_version
-from .records import ACTIVE, BuildRecords, log_path
+from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path
 from .smoke import SmokeTestFailed
 
 
@@ -94,7 +94,7 @@ def run(project_dir: Path, build_id: str) -> int:
         reporter.end("cancelled", error=_error("cancelled", "the build was cancelled"))
         return 0
     reporter.tell({"changed": True})
-    work = Path(tempfile.mkdtemp(prefix=f"work-{build_id}-", dir=project_dir / STATE_DIR))
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{build_id}-", dir=project_dir / STATE_DIR))
     try:
         reporter.log(f"building {row['version']} on {row['base_image']}")
         output = build_version(
