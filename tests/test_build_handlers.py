@@ -76,6 +76,7 @@ async def test_a_build_through_rest_streams_its_progress_and_refuses_bad_input(
             break
         await asyncio.sleep(0.05)
     streamed = [line for e in events if e["kind"] == "log" for line in json.loads(e["lines"])]
+    assert next(e["offset"] for e in events if e["kind"] == "log") == 0
     assert streamed == log["lines"][: len(streamed)]
     assert "── smoke" in streamed
     assert {e["project"] for e in events} == {"iris"}
@@ -85,6 +86,9 @@ async def test_a_build_through_rest_streams_its_progress_and_refuses_bad_input(
     )
     assert code == 200
     assert [b["id"] for b in listing["builds"]] == [build["id"]]
+    assert listing["has_more"] is False
+    code, answer = await call(jp_fetch, *builds, params={"project": "iris", "limit": "0"})
+    assert code == 400
     code, answer = await call(jp_fetch, *builds, build["id"], "cancel", body={"project": "iris"})
     assert code == 409
     assert "succeeded already" in answer["error"]["message"]

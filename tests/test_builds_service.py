@@ -90,9 +90,13 @@ def test_a_version_becomes_an_image_with_a_record_and_a_live_log(
     assert not names & {"ipykernel", "papermill", "jupyter-server", "nbconvert"}
 
     # The same lines reached the listener live and the log file.
-    streamed = [line for e in events if e["kind"] == "log" for line in e["lines"]]
+    logs = [e for e in events if e["kind"] == "log"]
+    streamed = [line for e in logs for line in e["lines"]]
     logged = BuildService(project).log(build["id"])["lines"]
-    assert streamed == logged[: len(streamed)]
+    assert streamed == logged
+    for event in logs:  # each event says where its lines go
+        assert logged[event["offset"] : event["offset"] + len(event["lines"])] == event["lines"]
+    assert len(logs) < len(logged)  # lines that came together went together
     assert "── smoke" in streamed
     assert any(line.startswith("Successfully tagged") for line in streamed)
     statuses = [e["build"]["status"] for e in events if e["kind"] == "build"]
@@ -210,7 +214,13 @@ def test_cancel_ends_the_build_and_what_it_started(project: Path, client: Any) -
         while client.containers.list(filters={"ancestor": base.id}):
             assert time.monotonic() < deadline, "the engine kept building"
             time.sleep(0.2)
-        assert "cancel requested by ada" in service.log(build["id"])["lines"]
+        assert cancelled["error"]["message"] == "cancelled by ada"
+        assert all(step["duration_s"] is not None for step in cancelled["steps"])
+
+        # Cancelled the moment it starts: still cancelled, never a failed build.
+        at_once = service.start(f"{_config_model(project)}@v2", "ada", base.tags[0])
+        assert service.cancel(at_once["id"], "ada")["status"] == "cancelled"
+        assert service.wait(at_once["id"], timeout=10)["status"] == "cancelled"
     finally:
         _remove_with_descendants(client, base.id)
 

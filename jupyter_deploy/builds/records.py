@@ -19,7 +19,13 @@ WORK_PREFIX = "work-"  # a worker's scratch folder in the state folder: work-<bu
 
 
 def log_path(project_dir: Path, build_id: str) -> Path:
+    """The build's log: written by its worker alone, so a line's number is its offset."""
     return project_dir / STATE_DIR / LOGS_DIR / f"{build_id}.log"
+
+
+def stderr_path(project_dir: Path, build_id: str) -> Path:
+    """What the worker's interpreter itself wrote (a crash's traceback)."""
+    return project_dir / STATE_DIR / LOGS_DIR / f"{build_id}.stderr"
 
 
 class BuildRecords:
@@ -71,15 +77,24 @@ class BuildRecords:
             return False
         finished = now()
         started = row["started_at"] or row["created_at"]
-        duration = (
-            datetime.fromisoformat(finished) - datetime.fromisoformat(started)
-        ).total_seconds()
+        duration = seconds_between(started, finished)
+        if "steps" not in values and row["steps"] and row["steps"][-1]["duration_s"] is None:
+            # Ended from outside its worker (cancelled, interrupted): the step it was in ends now.
+            last = {
+                **row["steps"][-1],
+                "duration_s": seconds_between(row["steps"][-1]["started_at"], finished),
+            }
+            values["steps"] = [*row["steps"][:-1], last]
         return self.update(
             build_id,
             when_status=ACTIVE,
             status=status,
             step=None if status == "succeeded" else row["step"],
             finished_at=finished,
-            duration_s=round(duration, 3),
+            duration_s=duration,
             **values,
         )
+
+
+def seconds_between(start: str, end: str) -> float:
+    return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 3)

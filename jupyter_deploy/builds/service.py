@@ -4,6 +4,7 @@ for its command. Listeners hear `{"kind": "build", "build": {...}}` on every sta
 `{"kind": "log", "build_id": ..., "lines": [...]}` for each log line, as they happen."""
 
 import json
+import os
 import secrets
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..config import is_image_reference
 from ..errors import Conflict, InvalidInput, NotFound
@@ -20,9 +21,10 @@ from ..runs.records import now
 from ..store import STATE_DIR, Store, open_store
 from ..versions import Versions
 from .engine import docker_client
-from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path
+from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path, stderr_path
 
 Listener = Callable[[dict[str, Any]], None]
+MAX_LISTING = 1000
 MAX_LOG_LINES = 5000  # per log request; the client asks again from the offset it is given
 _PRIVATE = ("worker_pid", "worker_started")
 
@@ -43,11 +45,10 @@ class BuildService:
                 f" {base_image!r}"
             )
         build_id = f"b-{secrets.token_hex(5)}"
-        log_file = log_path(self.project_dir, build_id)
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_path(self.project_dir, build_id).parent.mkdir(parents=True, exist_ok=True)
         # The worker starts first and imports what it needs while the request is checked here;
         # it begins only when told to (one line on its stdin), after the build is recorded.
-        with log_file.open("ab") as stderr:
+        with stderr_path(self.project_dir, build_id).open("ab") as stderr:
             # A session of its own: Ctrl-C in the terminal of `jupyter deploy build` reaches the
             # CLI, which cancels the build, rather than killing the worker mid-step.
             worker = subprocess.Popen(
@@ -63,7 +64,7 @@ class BuildService:
         except BaseException:
             worker.kill()
             worker.wait()
-            log_file.unlink(missing_ok=True)
+            stderr_path(self.project_dir, build_id).unlink(missing_ok=True)
             raise
         follower = threading.Thread(
             target=self._follow, args=(worker, build_id), name=f"follow-{build_id}", daemon=True
@@ -115,10 +116,17 @@ class BuildService:
             raise NotFound(f"no build {build_id!r} in this project")
         return self._public(row)
 
-    def listing(self, version: str | None = None) -> dict[str, Any]:
+    def listing(self, version: str | None = None, limit: int = 200) -> dict[str, Any]:
+        """The newest `limit` builds (of `version`); `has_more` says whether older ones exist."""
+        if not 1 <= limit <= MAX_LISTING:
+            raise InvalidInput(f"limit: expected 1 to {MAX_LISTING}, got {limit}")
         if version is not None:
             version = str(Versions(self.project_dir, self.store).show(version)["tag"])
-        return {"builds": [self._public(row) for row in self.records.find(version)]}
+        rows = self.records.find(version, limit + 1)
+        return {
+            "builds": [self._public(row) for row in rows[:limit]],
+            "has_more": len(rows) > limit,
+        }
 
     def log(self, build_id: str, offset: int = 0) -> dict[str, Any]:
         """The log's lines from `offset` (a line number) on, and the offset to ask from next."""
@@ -138,14 +146,11 @@ class BuildService:
             raise NotFound(f"no build {build_id!r} in this project")
         if row["status"] not in ACTIVE:
             raise Conflict(f"build {build_id} has {row['status']} already; nothing to cancel")
+        # Recorded first, then the worker is stopped: however it ends, the build stays cancelled.
         self.records.update(build_id, cancel_requested=True)
-        with log_path(self.project_dir, build_id).open("a") as log:
-            log.write(f"cancel requested by {user}\n")
-        # The worker records the cancellation itself; it is ended here too in case it was
-        # killed before it could (the conditional update lets only the first one count).
-        kill_tree(row["worker_pid"], row["worker_started"])
         message = {"code": "cancelled", "message": f"cancelled by {user}", "traceback": None}
         self.records.end(build_id, "cancelled", error=message)
+        kill_tree(row["worker_pid"], row["worker_started"])
         build = self.get(build_id)
         self._notify({"kind": "build", "build": build})
         return build
@@ -176,24 +181,55 @@ class BuildService:
         self.reconcile()
 
     def _follow(self, worker: subprocess.Popen[bytes], build_id: str) -> None:
+        """Relay the worker's reports as events: the log lines that arrived together as one
+        event (a docker build writes them in bursts), a state change as the build record."""
         assert worker.stdout is not None
-        stdout: IO[bytes] = worker.stdout
-        for raw in stdout:
-            try:
-                message = json.loads(raw)
-            except ValueError:
-                continue
-            if "log" in message:
-                self._notify({"kind": "log", "build_id": build_id, "lines": [message["log"]]})
-            elif message.get("changed"):
-                self._notify({"kind": "build", "build": self.get(build_id)})
+        fd, pending = worker.stdout.fileno(), b""
+        while chunk := os.read(fd, 1 << 16):
+            *complete, pending = (pending + chunk).split(b"\n")
+            lines: list[str] = []
+            offset = 0
+            for raw in complete:
+                try:
+                    message = json.loads(raw)
+                except ValueError:
+                    continue
+                if "log" in message:
+                    if not lines:
+                        offset = int(message["offset"])
+                    lines.append(str(message["log"]))
+                elif message.get("changed"):
+                    self._notify_lines(build_id, offset, lines)
+                    lines = []
+                    self._notify({"kind": "build", "build": self.get(build_id)})
+            self._notify_lines(build_id, offset, lines)
         code = worker.wait()
         row = self.records.get(build_id)
         if row is not None and row["status"] in ACTIVE:
-            message = f"the build process ended unexpectedly (exit {code}); its log has the details"
-            error = {"code": "worker_failed", "message": message, "traceback": None}
-            self.records.end(build_id, "failed", error=error)
+            if row["cancel_requested"]:
+                error = {"code": "cancelled", "message": "cancelled", "traceback": None}
+                self.records.end(build_id, "cancelled", error=error)
+            else:
+                message = f"the build process ended unexpectedly (exit {code})"
+                error = {
+                    "code": "worker_failed",
+                    "message": message,
+                    "traceback": self._stderr(build_id),
+                }
+                self.records.end(build_id, "failed", error=error)
             self._notify({"kind": "build", "build": self.get(build_id)})
+
+    def _notify_lines(self, build_id: str, offset: int, lines: list[str]) -> None:
+        if lines:
+            self._notify({"kind": "log", "build_id": build_id, "offset": offset, "lines": lines})
+
+    def _stderr(self, build_id: str) -> str | None:
+        """The last of what the worker wrote to stderr (a crash's traceback), if anything."""
+        try:
+            text = stderr_path(self.project_dir, build_id).read_text(errors="replace")
+        except FileNotFoundError:
+            return None
+        return text[-4000:] or None
 
     def _public(self, row: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in row.items() if k not in _PRIVATE}

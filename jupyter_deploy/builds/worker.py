@@ -14,7 +14,6 @@ import signal
 import sys
 import tempfile
 import traceback
-from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,7 +25,7 @@ from ..store import STATE_DIR, open_store
 from ..versions import Versions
 from .engine import docker_client
 from .pipeline import build_version
-from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path
+from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path, seconds_between
 from .smoke import SmokeTestFailed
 
 
@@ -44,16 +43,19 @@ class Reporter:
         self.build_id = build_id
         self.log_file = log_file.open("a", encoding="utf-8")
         self.steps: list[dict[str, Any]] = []
+        self.lines = 0  # lines in the log so far: the offset of the next one
 
     def tell(self, message: dict[str, Any]) -> None:
         # Nobody may be listening any more; the store and the log file still are.
         with contextlib.suppress(OSError):
             print(json.dumps(message), flush=True)
 
-    def log(self, line: str) -> None:
-        self.log_file.write(line + "\n")
-        self.log_file.flush()
-        self.tell({"log": line})
+    def log(self, text: str) -> None:
+        for line in text.splitlines() or [""]:
+            self.log_file.write(line + "\n")
+            self.log_file.flush()
+            self.tell({"log": line, "offset": self.lines})
+            self.lines += 1
 
     def step(self, name: str) -> None:
         self.close_step()
@@ -64,9 +66,7 @@ class Reporter:
 
     def close_step(self) -> None:
         if self.steps and self.steps[-1]["duration_s"] is None:
-            started = datetime.fromisoformat(self.steps[-1]["started_at"])
-            elapsed = datetime.fromisoformat(now()) - started
-            self.steps[-1]["duration_s"] = round(elapsed.total_seconds(), 3)
+            self.steps[-1]["duration_s"] = seconds_between(self.steps[-1]["started_at"], now())
 
     def end(self, status: str, **values: Any) -> None:
         self.close_step()

@@ -30,7 +30,10 @@ class BuildsHandler(BuildsBase):
     async def get(self) -> None:
         service = await self.from_query()
         version = self.get_query_argument("version", None)
-        self.write_json(await asyncio.to_thread(service.listing, version))
+        raw = self.get_query_argument("limit", "200")
+        if not raw.isdigit():
+            raise InvalidInput(f"limit: expected a number of builds, got {raw!r}")
+        self.write_json(await asyncio.to_thread(service.listing, version, int(raw)))
 
     @web.authenticated
     @authorized

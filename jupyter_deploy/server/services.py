@@ -80,7 +80,8 @@ class RunServices:
     def _forward_build(self, event: dict[str, Any]) -> None:
         data = {"kind": event["kind"], "project": event["project"]}
         if event["kind"] == "log":
-            data.update(build_id=event["build_id"], lines=json.dumps(event["lines"]))
+            lines = json.dumps(event["lines"])
+            data.update(build_id=event["build_id"], offset=event["offset"], lines=lines)
         else:
             data["build"] = json.dumps(event["build"])
         if self._loop is not None and not self._loop.is_closed():
