@@ -6,7 +6,7 @@ import { ApiError, DeployClient, type ModelVersion } from '../api';
 import type { IVersionActions } from '../components/VersionDetails';
 import { VersionsPanel } from '../components/VersionsPanel';
 import { VersionsModel } from '../models/versions';
-import { fakeServer, makeHistory, makeVersion } from './helpers';
+import { fakeServer, idleBuilds, makeHistory, makeVersion } from './helpers';
 
 const SCHEMA = {
   function: 'predict',
@@ -55,9 +55,10 @@ async function renderPanel(versions: ModelVersion[]) {
   model.setPath('examples', false);
   await act(() => model.refresh());
   const acts = actions();
+  const builds = idleBuilds(model);
   render(
     <UseSignal signal={model.changed}>
-      {() => <VersionsPanel model={model} actions={acts} />}
+      {() => <VersionsPanel model={model} actions={acts} builds={builds} />}
     </UseSignal>
   );
   return { model, actions: acts };
@@ -236,9 +237,12 @@ describe('VersionsPanel list', () => {
     });
     model.setPath('examples', false);
     await act(() => model.refresh());
+    const builds = idleBuilds(model);
     render(
       <UseSignal signal={model.changed}>
-        {() => <VersionsPanel model={model} actions={actions()} />}
+        {() => (
+          <VersionsPanel model={model} actions={actions()} builds={builds} />
+        )}
       </UseSignal>
     );
     fireEvent.click(
@@ -266,7 +270,13 @@ describe('VersionsPanel list', () => {
     });
     model.setPath('examples', false);
     await act(() => model.refresh());
-    render(<VersionsPanel model={model} actions={actions()} />);
+    render(
+      <VersionsPanel
+        model={model}
+        actions={actions()}
+        builds={idleBuilds(model)}
+      />
+    );
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('Cannot list the versions');
     expect(alert.textContent).toContain('git init');
@@ -377,7 +387,7 @@ describe('VersionsPanel details', () => {
     expect(actions.setStage).toHaveBeenCalledWith(versions[0], 'production');
 
     await act(async () => {
-      fireEvent.click(button('Compare with v1'));
+      fireEvent.click(button('Compare v1'));
     });
     expect(actions.compare).toHaveBeenCalledWith(
       'iris-classifier@v1',

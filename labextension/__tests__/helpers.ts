@@ -1,13 +1,18 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import type {
-  DoctorCheck,
-  DoctorReport,
-  ModelVersion,
-  NotebookParameters,
-  Run,
-  Sweep
+import {
+  ApiError,
+  DeployClient,
+  type Build,
+  type DoctorCheck,
+  type DoctorReport,
+  type ModelVersion,
+  type NotebookParameters,
+  type Run,
+  type Sweep
 } from '../api';
+import { BuildsModel, followVersions } from '../models/builds';
+import type { VersionsModel } from '../models/versions';
 
 export const BASE_URL = 'http://localhost:8888/base/';
 
@@ -212,4 +217,77 @@ export function makeHistory(
     );
   }
   return versions;
+}
+
+/** A build of iris-classifier@v1, succeeded unless patched. */
+export function makeBuild(patch: Partial<Build> = {}): Build {
+  return {
+    id: 'b-0000000001',
+    project: 'examples',
+    model: 'iris-classifier',
+    version: 'iris-classifier@v1',
+    status: 'succeeded',
+    step: null,
+    steps: [
+      {
+        name: 'export',
+        started_at: '2026-11-23T05:00:01+00:00',
+        duration_s: 0.4
+      },
+      {
+        name: 'smoke',
+        started_at: '2026-11-23T05:00:02+00:00',
+        duration_s: 2.1
+      },
+      {
+        name: 'resolve',
+        started_at: '2026-11-23T05:00:04+00:00',
+        duration_s: 21
+      },
+      {
+        name: 'dependencies',
+        started_at: '2026-11-23T05:00:25+00:00',
+        duration_s: 9.5
+      },
+      { name: 'image', started_at: '2026-11-23T05:00:35+00:00', duration_s: 3 }
+    ],
+    base_image: 'python:3.11-slim',
+    created_at: '2026-11-23T05:00:00+00:00',
+    created_by: 'anonymous',
+    started_at: '2026-11-23T05:00:01+00:00',
+    finished_at: '2026-11-23T05:00:38+00:00',
+    duration_s: 37,
+    image: {
+      id: 'sha256:' + '3f'.repeat(32),
+      tag: 'iris-classifier:v1',
+      size: 412_000_000,
+      dependency_image: 'jupyter-deploy-deps:0123456789ab',
+      dependency_cached: false
+    },
+    requirements: ['joblib==1.4.2', 'numpy==2.0.0', 'scikit-learn==1.5.0'],
+    error: null,
+    cancel_requested: false,
+    ...patch
+  };
+}
+
+/** A builds model following `versions`, on a server with no builds. */
+export function idleBuilds(versions: VersionsModel): BuildsModel {
+  const server = fakeServer(() => ({ json: { builds: [] } }));
+  const builds = new BuildsModel({ client: new DeployClient(server.settings) });
+  followVersions(builds, versions);
+  return builds;
+}
+
+/** The ApiError a request fails with (the test fails if it succeeds). */
+export async function caught(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected the request to fail');
 }

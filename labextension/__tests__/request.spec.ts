@@ -5,19 +5,7 @@ import {
   NETWORK_ERROR,
   requestAPI
 } from '../api';
-import { BASE_URL, fakeServer, makeReport } from './helpers';
-
-async function caught(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ApiError) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
+import { BASE_URL, caught, fakeServer, makeReport } from './helpers';
 
 describe('requestAPI', () => {
   it('sends the API version header under the extension namespace', async () => {

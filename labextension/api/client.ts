@@ -1,5 +1,11 @@
 import type { ServerConnection } from '@jupyterlab/services';
 
+import type {
+  Build,
+  BuildList,
+  BuildLogPage,
+  StartBuildRequest
+} from './buildModels';
 import { compareVersions, type IHandshake } from './handshake';
 import type { DoctorReport, VersionInfo } from './models';
 import { requestAPI } from './request';
@@ -162,6 +168,45 @@ export class DeployClient {
     });
   }
 
+  /** `POST /jupyter-deploy/builds`: build a version's image (409 while one runs). */
+  startBuild(request: StartBuildRequest): Promise<Build> {
+    return this._post<Build>('builds', request);
+  }
+
+  /** `GET /jupyter-deploy/builds?project=...[&version=MODEL@vN]`, newest first. */
+  listBuilds(project: string, version?: string): Promise<BuildList> {
+    const query: Record<string, string> = { project };
+    if (version) {
+      query.version = version;
+    }
+    return this._get<BuildList>('builds', query);
+  }
+
+  /** `GET /jupyter-deploy/builds/<id>?project=...` */
+  getBuild(project: string, buildId: string): Promise<Build> {
+    return this._get<Build>(buildPath(buildId), { project });
+  }
+
+  /**
+   * `GET /jupyter-deploy/builds/<id>/log?project=...&offset=N`: the lines
+   * from index `offset` on, and the offset to ask from next time.
+   */
+  buildLog(
+    project: string,
+    buildId: string,
+    offset = 0
+  ): Promise<BuildLogPage> {
+    return this._get<BuildLogPage>(`${buildPath(buildId)}/log`, {
+      project,
+      offset: String(offset)
+    });
+  }
+
+  /** `POST /jupyter-deploy/builds/<id>/cancel` (202; safe to repeat). */
+  cancelBuild(project: string, buildId: string): Promise<Build> {
+    return this._post<Build>(`${buildPath(buildId)}/cancel`, { project });
+  }
+
   private _get<T>(endpoint: string, query: Record<string, string>): Promise<T> {
     return requestAPI<T>(endpoint, {}, { query, settings: this._settings });
   }
@@ -185,4 +230,8 @@ function versionPath(tag: string): string {
 
 function runPath(runId: string): string {
   return `runs/${encodeURIComponent(runId)}`;
+}
+
+function buildPath(buildId: string): string {
+  return `builds/${encodeURIComponent(buildId)}`;
 }

@@ -13,12 +13,20 @@ export const NETWORK_ERROR = 'network_error';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The error body's other fields (a build's `traceback`, say); often none. */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {}
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 
   /** Build the error for a failed HTTP response from its body text. */
@@ -29,7 +37,8 @@ export class ApiError extends Error {
   ): ApiError {
     const parsed = parseErrorBody(body);
     if (parsed) {
-      return new ApiError(status, parsed.error.code, parsed.error.message);
+      const { code, message, ...details } = parsed.error;
+      return new ApiError(status, code, message, details);
     }
     if (status === 404) {
       return new ApiError(
@@ -73,7 +82,7 @@ export function parseErrorBody(text: string): ErrorBody | null {
   if (typeof code !== 'string' || typeof message !== 'string') {
     return null;
   }
-  return { error: { code, message } };
+  return { error: { ...data.error, code, message } };
 }
 
 /** Any failure as an ApiError, so views can show it. */

@@ -1,3 +1,4 @@
+import type { Build } from './buildModels';
 import { isRecord } from './json';
 import type { Run, Sweep } from './runModels';
 
@@ -39,14 +40,79 @@ export function parseRunEvent(emission: {
   };
 }
 
-function parseObject(text: unknown): Record<string, unknown> | null {
-  if (typeof text !== 'string' || text === '') {
+/** Schema id of the build events on Jupyter Server's event bus. */
+export const BUILD_EVENT_SCHEMA =
+  'https://events.jupyter.org/jupyter_deploy/build/v1';
+
+/** A build event: the build as it is now, or new lines of its log. */
+export type BuildEvent =
+  | { kind: 'build'; project: string; build: Build }
+  | {
+      kind: 'log';
+      project: string;
+      buildId: string;
+      /** Line number of the first of `lines` in the build's log. */
+      offset: number | null;
+      /** New log lines, in order. */
+      lines: string[];
+    };
+
+/**
+ * Read a build event from an event-bus emission (data fields next to
+ * `schema_id`). Returns null for other schemas and for malformed events.
+ */
+export function parseBuildEvent(emission: {
+  readonly [key: string]: unknown;
+}): BuildEvent | null {
+  if (emission.schema_id !== BUILD_EVENT_SCHEMA) {
     return null;
   }
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : null;
-  } catch {
+  const { project } = emission;
+  if (typeof project !== 'string') {
     return null;
+  }
+  if (emission.kind === 'build') {
+    const build = parseObject(emission.build);
+    if (
+      !build ||
+      typeof build.id !== 'string' ||
+      typeof build.status !== 'string' ||
+      typeof build.version !== 'string'
+    ) {
+      return null;
+    }
+    return { kind: 'build', project, build: build as Build };
+  }
+  if (emission.kind === 'log' && typeof emission.build_id === 'string') {
+    const lines = parseJSON(emission.lines);
+    if (
+      !Array.isArray(lines) ||
+      !lines.every(line => typeof line === 'string')
+    ) {
+      return null;
+    }
+    const offset =
+      typeof emission.offset === 'number' && emission.offset >= 0
+        ? emission.offset
+        : null;
+    return { kind: 'log', project, buildId: emission.build_id, offset, lines };
+  }
+  return null;
+}
+
+function parseObject(text: unknown): Record<string, unknown> | null {
+  const value = parseJSON(text);
+  return isRecord(value) ? value : null;
+}
+
+/** A JSON string's value; undefined for anything else. */
+function parseJSON(text: unknown): unknown {
+  if (typeof text !== 'string' || text === '') {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

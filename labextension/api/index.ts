@@ -1,3 +1,4 @@
+export * from './buildModels';
 export * from './client';
 export * from './errors';
 export * from './events';

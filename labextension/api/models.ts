@@ -53,5 +53,7 @@ export type ErrorBody = {
   error: {
     code: string;
     message: string;
+    /** Facts some routes add, e.g. a build's `traceback`. */
+    [detail: string]: unknown;
   };
 };

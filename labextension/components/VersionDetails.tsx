@@ -14,7 +14,9 @@ import {
   shortHash
 } from '../models/versionFormat';
 import { parseTime } from '../models/runsTable';
+import type { BuildsModel } from '../models/builds';
 import { STAGES } from '../models/versions';
+import { BuildPanel } from './BuildPanel';
 import { MetricDelta } from './MetricDelta';
 import { SchemaFields } from './SchemaFields';
 import { StageBadges } from './StageBadges';
@@ -38,6 +40,8 @@ export interface IVersionDetailsProps {
   versions: ModelVersion[];
   now: number;
   actions: IVersionActions;
+  /** Following this version's builds. */
+  builds: BuildsModel;
   onBack: () => void;
 }
 
@@ -47,6 +51,7 @@ export function VersionDetails({
   versions,
   now,
   actions,
+  builds,
   onBack
 }: IVersionDetailsProps): JSX.Element {
   const index = versions.findIndex(v => v.tag === version.tag);
@@ -85,6 +90,7 @@ export function VersionDetails({
         previous={previous}
         actions={actions}
       />
+      {builds.state.version === version.tag && <BuildPanel model={builds} />}
       <Metrics version={version} previous={previous} />
       <Values title="Parameters" values={version.parameters} />
       <Files version={version} />
@@ -152,7 +158,7 @@ function Actions({
           title={`What changed from ${previous.version} to ${version.version}`}
           onClick={() => compareWith(previous.tag)}
         >
-          Compare with {previous.version}
+          Compare {previous.version}
         </button>
       )}
       <HTMLSelect

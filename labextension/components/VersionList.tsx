@@ -11,6 +11,8 @@ export interface IVersionListProps {
   rows: IVersionRow[];
   shown: number;
   ticked: string[];
+  /** Tags with a succeeded image build. */
+  built?: ReadonlySet<string>;
   now: number;
   onOpen: (tag: string) => void;
   onToggle: (tag: string) => void;
@@ -53,6 +55,7 @@ export function VersionList(props: IVersionListProps): JSX.Element {
 function VersionRow({
   row,
   ticked,
+  built,
   now,
   onOpen,
   onToggle
@@ -84,6 +87,14 @@ function VersionRow({
             {version.version}
           </strong>
           <StageBadges stages={version.stages} />
+          {built?.has(version.tag) && (
+            <span
+              className="jp-DeployVersionRow-image"
+              title="A container image of this version was built"
+            >
+              image
+            </span>
+          )}
           <span
             className="jp-DeployVersionRow-time"
             title={exactTime(version.created_at)}

@@ -1,5 +1,6 @@
 import React, { useEffect, useState } from 'react';
 
+import type { BuildsModel } from '../models/builds';
 import { filterRows, versionRows } from '../models/versionList';
 import type { IVersionsState, VersionsModel } from '../models/versions';
 import { ErrorState } from './ErrorState';
@@ -12,12 +13,15 @@ import { usePending } from './usePending';
 export interface IVersionsPanelProps {
   model: VersionsModel;
   actions: IVersionActions;
+  /** Image builds of the same project (see followVersions). */
+  builds: BuildsModel;
 }
 
 /** The versions sidebar: the list of a project's versions, or one's details. */
 export function VersionsPanel({
   model,
-  actions
+  actions,
+  builds
 }: IVersionsPanelProps): JSX.Element {
   const { state } = model;
   const now = useMinuteClock();
@@ -30,12 +34,19 @@ export function VersionsPanel({
           versions={state.versions}
           now={now}
           actions={actions}
+          builds={builds}
           onBack={() => model.select(null)}
         />
       ) : (
         <>
           <Toolbar model={model} state={state} />
-          <Content model={model} state={state} now={now} actions={actions} />
+          <Content
+            model={model}
+            state={state}
+            now={now}
+            actions={actions}
+            built={builds.built}
+          />
         </>
       )}
     </div>
@@ -77,12 +88,14 @@ function Content({
   model,
   state,
   now,
-  actions
+  actions,
+  built
 }: {
   model: VersionsModel;
   state: IVersionsState;
   now: number;
   actions: IVersionActions;
+  built: ReadonlySet<string>;
 }): JSX.Element {
   if (state.error) {
     return (
@@ -132,6 +145,7 @@ function Content({
           rows={rows}
           shown={state.shown}
           ticked={state.ticked}
+          built={built}
           now={now}
           onOpen={tag => model.select(tag)}
           onToggle={tag => model.toggleTicked(tag)}

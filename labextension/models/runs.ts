@@ -7,6 +7,7 @@ import {
   type RunStatus,
   type Sweep
 } from '../api';
+import { LIFECYCLE_RANK, mergeNewestFirst } from './newestFirst';
 import { sweepActive, sweepDone } from './runFormat';
 import {
   ALL_STATUSES,
@@ -44,14 +45,7 @@ export interface IRunsState {
   notice: string | null;
 }
 
-const STATUS_RANK: Record<RunStatus, number> = {
-  queued: 0,
-  running: 1,
-  succeeded: 2,
-  failed: 2,
-  cancelled: 2,
-  interrupted: 2
-};
+const STATUS_RANK: Record<RunStatus, number> = LIFECYCLE_RANK;
 
 /**
  * Whether `candidate` is at least as recent as `current`. Answers from the
@@ -301,15 +295,5 @@ export class RunsModel extends StateModel<IRunsState> {
 
 /** Insert or update a run, keeping the list newest first. */
 function mergeRun(runs: Run[], run: Run): Run[] {
-  const index = runs.findIndex(r => r.id === run.id);
-  if (index >= 0) {
-    return isNewerRun(run, runs[index])
-      ? runs.map((r, i) => (i === index ? run : r))
-      : runs;
-  }
-  const created = parseTime(run.created_at) ?? 0;
-  const at = runs.findIndex(r => (parseTime(r.created_at) ?? 0) < created);
-  const next = [...runs];
-  next.splice(at < 0 ? runs.length : at, 0, run);
-  return next;
+  return mergeNewestFirst(runs, run, isNewerRun);
 }

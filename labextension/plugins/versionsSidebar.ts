@@ -9,17 +9,20 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { Event } from '@jupyterlab/services';
 
 // The sidebar is restorable and may be open at start-up, so activation
 // needs its list at once (prefer-lazy-imports does not apply); details'
 // actions and the compare tab load on first use.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { DeployClient } from '../api';
+import { DeployClient, parseBuildEvent } from '../api';
 import type { IVersionActions } from '../components/VersionDetails';
 import type { VersionCompareWidget } from '../components/VersionCompareWidget';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsWidget } from '../components/VersionsWidget';
 import { versionsIcon } from '../icons';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import { BuildsModel, followVersions } from '../models/builds';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsModel } from '../models/versions';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
@@ -45,6 +48,8 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const client = new DeployClient();
     const model = new VersionsModel({ client });
+    const builds = new BuildsModel({ client });
+    followVersions(builds, model);
     const inProject = (act: (project: string) => Promise<void>) => {
       const project = model.state.project;
       return project === null ? Promise.resolve() : act(project);
@@ -80,9 +85,20 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
       icon: versionsIcon,
       // Just below the Deploy sidebar (rank 650).
       rank: 660,
-      content: new VersionsWidget(model, actions),
+      content: new VersionsWidget(model, actions, builds),
       model
     });
+
+    // Build progress and log lines are pushed by the server.
+    const stream = app.serviceManager.events.stream;
+    const onEvent = (_: Event.IManager, emission: Event.Emission) => {
+      const event = parseBuildEvent(emission);
+      if (event) {
+        builds.applyEvent(event);
+      }
+    };
+    stream.connect(onEvent);
+    panel.disposed.connect(() => stream.disconnect(onEvent));
 
     app.commands.addCommand(CommandIDs.openVersions, {
       label: 'Open Model Versions',

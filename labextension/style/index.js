@@ -2,3 +2,4 @@ import './base.css';
 import './runDialog.css';
 import './runs.css';
 import './versions.css';
+import './builds.css';

@@ -1,24 +1,8 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator, Request, TestInfo } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
+import type { Locator, Request } from '@playwright/test';
 
 import { PROJECT, RUNS_TIMEOUT, succeededRun } from './restRuns';
-
-/** Where the screenshots are copied for people to look at (not committed). */
-const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots-versions');
-
-async function saveScreenshot(
-  target: Locator,
-  testInfo: TestInfo,
-  name: string
-): Promise<void> {
-  const file = testInfo.outputPath(name);
-  await target.screenshot({ path: file, animations: 'disabled' });
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  fs.copyFileSync(file, path.join(SCREENSHOT_DIR, name));
-}
+import { saveScreenshot } from './screenshots';
 
 function isDeployRoute(request: Request, method: string, route: RegExp) {
   const url = new URL(request.url());
@@ -155,7 +139,12 @@ test.describe('Model versions', () => {
       compare.getByRole('region', { name: 'Notebook' })
     ).toContainText('+max_depth = 3');
     await expect(compare.getByRole('alert')).toHaveCount(0);
-    await saveScreenshot(compare, testInfo, 'versions-compare.png');
+    await saveScreenshot(
+      compare,
+      testInfo,
+      'screenshots-versions',
+      'versions-compare.png'
+    );
 
     // Details of the older version, then Restore…: a plan, then a choice.
     await row(older).getByRole('button').click();
@@ -176,7 +165,12 @@ test.describe('Model versions', () => {
     await expect(
       details.getByRole('region', { name: 'Provenance' })
     ).toContainText(shallow);
-    await saveScreenshot(sidebar, testInfo, 'versions-details.png');
+    await saveScreenshot(
+      sidebar,
+      testInfo,
+      'screenshots-versions',
+      'versions-details.png'
+    );
 
     await details.getByRole('button', { name: 'Restore…' }).click();
     const dialog = page.getByRole('dialog');
@@ -195,6 +189,7 @@ test.describe('Model versions', () => {
     await saveScreenshot(
       dialog.locator('.jp-Dialog-content'),
       testInfo,
+      'screenshots-versions',
       'versions-restore.png'
     );
     await dialog
@@ -245,6 +240,11 @@ test.describe('Model versions', () => {
       row(newer).locator('.jp-DeployStage[data-stage="production"]')
     ).toHaveText('production');
     await expect(row(older).locator('.jp-DeployStage')).toHaveCount(0);
-    await saveScreenshot(sidebar, testInfo, 'versions-list.png');
+    await saveScreenshot(
+      sidebar,
+      testInfo,
+      'screenshots-versions',
+      'versions-list.png'
+    );
   });
 });
