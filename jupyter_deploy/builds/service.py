@@ -1,7 +1,8 @@
 """Builds of a project's versions: start one in its own worker process, follow it, cancel it,
 list them, read their logs. The server holds one BuildService per project; the CLI makes one
 for its command. Listeners hear `{"kind": "build", "build": {...}}` on every state change and
-`{"kind": "log", "build_id": ..., "lines": [...]}` for each log line, as they happen."""
+`{"kind": "log", "build_id": ..., "offset": n, "lines": [...]}` for the log lines that arrived
+together (`offset`: the line number of the first), as they happen."""
 
 import json
 import os
