@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ def example_project(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "iris")
 
 
+BASE_IMAGE = "python:3.11-slim"  # built locally by scripts/build-base-image.sh
+
+
 @pytest.fixture(scope="session")
 def docker_engine() -> str:
     """The reachable engine's version. In CI a missing engine fails the test, never skips it."""
@@ -40,6 +44,21 @@ def docker_engine() -> str:
         pytest.skip(message)
     assert facts.version
     return facts.version
+
+
+@pytest.fixture(scope="session")
+def client(docker_engine: str) -> Iterator[Any]:
+    """The engine, with the base image builds need (no registry here to pull it from)."""
+    import docker
+
+    engine = docker.from_env()
+    try:
+        engine.images.get(BASE_IMAGE)
+    except docker.errors.ImageNotFound:
+        engine.close()
+        pytest.fail(f"{BASE_IMAGE} is missing: run scripts/build-base-image.sh")
+    yield engine
+    engine.close()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from typing import Any
 import docker
 import httpx
 import pytest
+from conftest import BASE_IMAGE as BASE
 from service_fixtures import EXAMPLES, train_iris_model
 
 from jupyter_deploy.builds.export import export_service
@@ -34,7 +35,6 @@ from jupyter_deploy.builds.smoke import smoke_test
 from jupyter_deploy.builds.wheels import resolve_wheels
 from jupyter_deploy.schema import infer_schema
 
-BASE = "python:3.11-slim"  # built locally by scripts/build-base-image.sh
 RUNTIME_PACKAGES = ("uvicorn", "httptools", "uvloop", "orjson")
 TEST_REPOSITORY = "jupyter-deploy-test/runtime"
 TEST_LABEL = "io.jupyter-deploy.test"
@@ -49,17 +49,6 @@ VERSION = {
 # The dependency image of each base image, once this process has made or found it: every
 # service image of a session shares it, and only the first needs the smoke test and the wheels.
 _dependency_images: dict[str, str] = {}
-
-
-def docker_client() -> Any:
-    """The engine, with the base image the builds need (no registry here to pull it from)."""
-    engine = docker.from_env()
-    try:
-        engine.images.get(BASE)
-    except docker.errors.ImageNotFound:
-        engine.close()
-        pytest.fail(f"{BASE} is missing: run scripts/build-base-image.sh")
-    return engine
 
 
 def example_source() -> str:

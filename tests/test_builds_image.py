@@ -4,14 +4,12 @@ run as a real container; a version that changes only the model rebuilds only the
 import json
 import os
 import time
-from collections.abc import Iterator
 from importlib.metadata import version as installed
 from pathlib import Path
 from typing import Any
 
-import docker
 import httpx
-import pytest
+from conftest import BASE_IMAGE as BASE
 from service_fixtures import EXAMPLES, train_iris_model
 
 from jupyter_deploy.builds.export import export_service
@@ -29,18 +27,6 @@ from jupyter_deploy.schema import infer_schema
 
 FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 RUNTIME = ["uvicorn", "httptools", "uvloop", "orjson"]
-BASE = "python:3.11-slim"  # built locally by scripts/build-base-image.sh
-
-
-@pytest.fixture(scope="module")
-def client(docker_engine: str) -> Iterator[Any]:
-    engine = docker.from_env()
-    try:
-        engine.images.get(BASE)
-    except docker.errors.ImageNotFound:
-        pytest.fail(f"{BASE} is missing: run scripts/build-base-image.sh")
-    yield engine
-    engine.close()
 
 
 def _service(folder: Path) -> tuple[dict[str, Path], list[str], dict[str, Any]]:

@@ -16,26 +16,15 @@ from typing import Any
 
 import docker
 import pytest
+from conftest import BASE_IMAGE as BASE
 from conftest import copy_example
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.builds.records import STEPS, BuildRecords
 from jupyter_deploy.builds.service import BuildService
 
-BASE = "python:3.11-slim"
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
 SECRET = "s3cr3t-" + os.urandom(6).hex()
-
-
-@pytest.fixture(scope="module")
-def client(docker_engine: str) -> Iterator[Any]:
-    engine = docker.from_env()
-    try:
-        engine.images.get(BASE)
-    except docker.errors.ImageNotFound:
-        pytest.fail(f"{BASE} is missing: run scripts/build-base-image.sh")
-    yield engine
-    engine.close()
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +85,6 @@ def test_a_version_becomes_an_image_with_a_record_and_a_live_log(
     assert streamed == logged
     for event in logs:  # each event says where its lines go
         assert logged[event["offset"] : event["offset"] + len(event["lines"])] == event["lines"]
-    assert len(logs) < len(logged)  # lines that came together went together
     assert "── smoke" in streamed
     assert any(line.startswith("Successfully tagged") for line in streamed)
     statuses = [e["build"]["status"] for e in events if e["kind"] == "build"]

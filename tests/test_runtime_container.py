@@ -20,7 +20,6 @@ from image_fixtures import (
     VERSION,
     Server,
     build_example_image,
-    docker_client,
     example_source,
     remove_image,
     serve,
@@ -55,13 +54,6 @@ def predict(records: list[IrisFeatures]) -> list[Prediction]:
         _time.sleep(2.5)
     return _example_predict(records)
 """
-
-
-@pytest.fixture(scope="module")
-def client(docker_engine: str) -> Iterator[Any]:
-    engine = docker_client()
-    yield engine
-    engine.close()
 
 
 @pytest.fixture(scope="module")
