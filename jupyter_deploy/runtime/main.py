@@ -22,11 +22,25 @@ SERVICE_DIR_ENV = "JUPYTER_DEPLOY_SERVICE_DIR"
 API_KEYS_ENV = "JUPYTER_DEPLOY_API_KEYS_FILE"
 METRICS_DIR_ENV = "JUPYTER_DEPLOY_METRICS_DIR"
 MAX_BATCH_ENV = "JUPYTER_DEPLOY_MAX_BATCH"
+SECRETS_DIR_ENV = "JUPYTER_DEPLOY_SECRETS_DIR"
 MODEL_DIR_ENV = "JUPYTER_DEPLOY_MODEL_DIR"
+
+
+def load_secrets() -> None:
+    """Each file of the secrets folder as an environment variable of this process, named by the
+    file: the service reads `os.environ["TOKEN"]` as in the notebook, and the value was never in
+    the container's configuration (`docker inspect` shows environment variables)."""
+    folder = os.environ.get(SECRETS_DIR_ENV)
+    if not folder or not Path(folder).is_dir():
+        return
+    for file in sorted(Path(folder).iterdir()):
+        if file.is_file() and file.name.isidentifier():
+            os.environ[file.name] = file.read_text().rstrip("\n")
 
 
 def load_service(folder: Path) -> ModuleType:
     os.environ.setdefault(MODEL_DIR_ENV, str(folder))
+    load_secrets()
     spec = importlib.util.spec_from_file_location("service", folder / "service.py")
     if spec is None or spec.loader is None:
         raise SystemExit(f"no service.py in {folder}")

@@ -1,4 +1,5 @@
-"""Deployment targets. Later: the plug-in interface; for now, which one `auto` picks and why."""
+"""Deployment targets: the plug-in interface (`base.py`), the `docker` target, and which one
+`auto` picks and why."""
 
 from .selection import TargetChoice, choose_target
 

@@ -1,0 +1,72 @@
+"""The interface every deployment target implements. A target runs replicas: model servers for
+one version each, reachable on a loopback address, found again by their deployment's name after
+a restart. Orchestration (gateway, update, rollback) lives above, in `deployments/`, and never
+asks which target runs."""
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DeployError
+
+LABEL_PREFIX = "io.jupyter-deploy"
+
+
+class ReplicaFailed(DeployError):
+    """A replica did not become ready; `log` holds its last lines (the model's own words)."""
+
+    code = "replica_failed"
+
+    def __init__(self, message: str, log: list[str]) -> None:
+        super().__init__(message)
+        self.log = log
+
+
+@dataclass(frozen=True)
+class ReplicaSpec:
+    deployment: str  # the deployment's name
+    project_key: str  # tells projects apart that name a deployment alike
+    version: str  # MODEL@vN
+    image: str  # the version's image (docker) or service folder (local)
+    workers: int = 2
+    api_keys_file: Path | None = None  # sha256 digests; None serves without keys
+    max_batch: int = 1
+    cpus: float | None = None
+    memory: str | None = None  # "512Mi"
+    secret_files: dict[str, Path] = field(default_factory=dict)  # name → file holding its value
+
+
+@dataclass(frozen=True)
+class Replica:
+    id: str
+    deployment: str
+    version: str
+    address: str  # "127.0.0.1:49153"
+    state: str  # starting | ready | unhealthy | restarting | exited
+    started_at: str
+    restarts: int = 0
+
+
+class Target(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def start(self, spec: ReplicaSpec) -> Replica:
+        """Start one replica (supervised: it comes back if it dies)."""
+
+    @abc.abstractmethod
+    def wait_ready(self, replica: Replica, timeout_s: float) -> Replica:
+        """Until the replica answers /health/ready; ReplicaFailed with its log otherwise."""
+
+    @abc.abstractmethod
+    def stop(self, replica: Replica, grace_s: float) -> None:
+        """Stop and remove it, letting requests in flight finish within `grace_s`."""
+
+    @abc.abstractmethod
+    def replicas(self, deployment: str, project_key: str) -> list[Replica]:
+        """The deployment's replicas as they are now (found by labels, not by memory)."""
+
+    @abc.abstractmethod
+    def logs(self, replica: Replica, tail: int = 100, follow: bool = False) -> Iterator[str]:
+        """Its log lines, the last `tail` first, then new ones while `follow`."""

@@ -1,0 +1,162 @@
+"""The `docker` target: each replica is a container of the version's image, published on a
+loopback port chosen here (kept across restarts, so the gateway's address stays right),
+restarted by the engine if it dies, and labelled so a restarted server finds it again."""
+
+import contextlib
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+from ..builds.engine import docker_client
+from ..builds.image import PORT
+from ..runs.records import now
+from .base import LABEL_PREFIX, Replica, ReplicaFailed, ReplicaSpec, Target
+
+KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
+SECRETS_IN_CONTAINER = "/run/jupyter-deploy/secrets"
+_MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    """Whether `url` answers 200 now."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - http://127.0.0.1
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def labels(spec: ReplicaSpec) -> dict[str, str]:
+    return {
+        f"{LABEL_PREFIX}.deployment": spec.deployment,
+        f"{LABEL_PREFIX}.project": spec.project_key,
+        f"{LABEL_PREFIX}.version": spec.version,
+    }
+
+
+class DockerTarget(Target):
+    name = "docker"
+
+    def __init__(self, client: Any = None) -> None:
+        self.client = client or docker_client()
+
+    def start(self, spec: ReplicaSpec) -> Replica:
+        port = free_port()
+        command = ["--workers", str(spec.workers), "--max-batch", str(spec.max_batch)]
+        volumes: dict[str, dict[str, str]] = {}
+        if spec.api_keys_file is None:
+            command.append("--open")
+        else:
+            command += ["--api-keys-file", KEYS_IN_CONTAINER]
+            volumes[str(spec.api_keys_file)] = {"bind": KEYS_IN_CONTAINER, "mode": "ro"}
+        # Secrets are files, mounted read-only: values given as environment variables would
+        # show in `docker inspect`.
+        for name, file in spec.secret_files.items():
+            volumes[str(file)] = {"bind": f"{SECRETS_IN_CONTAINER}/{name}", "mode": "ro"}
+        options: dict[str, Any] = {}
+        if spec.cpus:
+            options["nano_cpus"] = int(spec.cpus * 1e9)
+        if spec.memory:
+            options["mem_limit"] = int(spec.memory[:-2]) * _MEMORY_UNITS[spec.memory[-2:]]
+        container = self.client.containers.run(
+            spec.image,
+            command,
+            detach=True,
+            labels={**labels(spec), f"{LABEL_PREFIX}.port": str(port)},
+            ports={f"{PORT}/tcp": ("127.0.0.1", port)},
+            volumes=volumes,
+            environment={"JUPYTER_DEPLOY_SECRETS_DIR": SECRETS_IN_CONTAINER}
+            if spec.secret_files
+            else {},
+            restart_policy={"Name": "unless-stopped"},
+            **options,
+        )
+        return self._replica(container)
+
+    def wait_ready(self, replica: Replica, timeout_s: float) -> Replica:
+        deadline = time.monotonic() + timeout_s
+        url = f"http://{replica.address}/health/ready"
+        while True:
+            if _answers(url):
+                return self._replica(self.client.containers.get(replica.id))
+            container = self.client.containers.get(replica.id)
+            crashed = container.attrs["RestartCount"] > 0 or container.status == "exited"
+            if crashed or time.monotonic() > deadline:
+                lines = self._tail(container, 40)
+                why = (
+                    "stopped before it was ready"
+                    if crashed
+                    else f"not ready after {timeout_s:.0f} s"
+                )
+                raise ReplicaFailed(f"{replica.version}: the replica {why}", lines)
+            time.sleep(0.05)  # polling the replica's readiness, bounded by the deadline
+
+    def stop(self, replica: Replica, grace_s: float) -> None:
+        import docker
+
+        try:
+            container = self.client.containers.get(replica.id)
+        except docker.errors.NotFound:
+            return
+        # SIGTERM: the model server finishes requests in flight, then exits.
+        container.stop(timeout=max(1, int(grace_s)))
+        with contextlib.suppress(docker.errors.NotFound):
+            container.remove(force=True)
+
+    def replicas(self, deployment: str, project_key: str) -> list[Replica]:
+        found = self.client.containers.list(
+            all=True,
+            filters={
+                "label": [
+                    f"{LABEL_PREFIX}.deployment={deployment}",
+                    f"{LABEL_PREFIX}.project={project_key}",
+                ]
+            },
+        )
+        return sorted((self._replica(c) for c in found), key=lambda r: r.started_at)
+
+    def logs(self, replica: Replica, tail: int = 100, follow: bool = False) -> Iterator[str]:
+        container = self.client.containers.get(replica.id)
+        if not follow:
+            yield from self._tail(container, tail)
+            return
+        pending = b""
+        for chunk in container.logs(stream=True, follow=True, tail=tail):
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                yield line.decode(errors="replace")
+
+    @staticmethod
+    def _tail(container: Any, lines: int) -> list[str]:
+        return list(container.logs(tail=lines).decode(errors="replace").splitlines())
+
+    @staticmethod
+    def _replica(container: Any) -> Replica:
+        attrs = container.attrs
+        state = attrs["State"]
+        health = (state.get("Health") or {}).get("Status")
+        if state.get("Restarting"):
+            status = "restarting"
+        elif not state.get("Running"):
+            status = "exited"
+        else:
+            status = {"healthy": "ready", "unhealthy": "unhealthy"}.get(health or "", "starting")
+        label = attrs["Config"]["Labels"]
+        return Replica(
+            id=container.id,
+            deployment=label[f"{LABEL_PREFIX}.deployment"],
+            version=label[f"{LABEL_PREFIX}.version"],
+            address=f"127.0.0.1:{label[f'{LABEL_PREFIX}.port']}",
+            state=status,
+            started_at=str(state.get("StartedAt") or attrs.get("Created") or now()),
+            restarts=int(attrs.get("RestartCount", 0)),
+        )

@@ -1,0 +1,119 @@
+"""The docker target against the real engine: a replica of a real image starts, answers on a
+loopback port that survives its restart, comes back when its process is killed, is found again
+by its labels, reports a model that fails to load with the model's own log lines, reads its
+secrets from files that never show in `docker inspect`, and stops cleanly."""
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from image_fixtures import build_example_image, example_source, remove_image
+
+from jupyter_deploy.runtime.keys import digest
+from jupyter_deploy.targets.base import ReplicaFailed, ReplicaSpec
+from jupyter_deploy.targets.docker import DockerTarget
+
+FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+KEY = "k-" + os.urandom(8).hex()
+SECRET = "s-" + os.urandom(8).hex()
+NEEDS_SECRET = example_source().replace(
+    "def load() -> None:\n",
+    "def load() -> None:\n"
+    "    if os.environ.get('IRIS_TOKEN') != " + repr(SECRET) + ":\n"
+    "        raise RuntimeError('IRIS_TOKEN is missing or wrong')\n",
+)
+
+
+@pytest.fixture(scope="module")
+def image(client: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tag = build_example_image(client, tmp_path_factory, NEEDS_SECRET, name="target")
+    yield tag
+    remove_image(client, tag)
+
+
+@pytest.fixture
+def target(client: Any) -> Iterator[DockerTarget]:
+    target = DockerTarget(client)
+    yield target
+    for replica in target.replicas("test-dep", "test-project"):
+        target.stop(replica, grace_s=1)
+
+
+def _spec(image: str, tmp_path: Path, secret: str | None) -> ReplicaSpec:
+    keys = tmp_path / "keys"
+    keys.write_text(digest(KEY) + "\n")
+    secrets = {}
+    if secret is not None:
+        (tmp_path / "IRIS_TOKEN").write_text(secret + "\n")
+        secrets["IRIS_TOKEN"] = tmp_path / "IRIS_TOKEN"
+    return ReplicaSpec(
+        deployment="test-dep",
+        project_key="test-project",
+        version="iris-classifier@v1",
+        image=image,
+        workers=1,
+        api_keys_file=keys,
+        memory="512Mi",
+        secret_files=secrets,
+    )
+
+
+def _predict(address: str) -> httpx.Response:
+    return httpx.post(
+        f"http://{address}/predict", json=FLOWER, headers={"Authorization": f"Bearer {KEY}"}
+    )
+
+
+def test_a_replica_serves_survives_a_kill_and_is_found_again(
+    client: Any, target: DockerTarget, image: str, tmp_path: Path
+) -> None:
+    replica = target.wait_ready(target.start(_spec(image, tmp_path, SECRET)), timeout_s=60)
+    assert replica.state in ("starting", "ready")
+    assert _predict(replica.address).json()["species"] == "setosa"
+    inspected = json.dumps(client.api.inspect_container(replica.id))
+    assert SECRET not in inspected
+    assert KEY not in inspected
+
+    [found] = target.replicas("test-dep", "test-project")
+    assert (found.id, found.address, found.version) == (
+        replica.id,
+        replica.address,
+        replica.version,
+    )
+    assert target.replicas("other-dep", "test-project") == []
+
+    # The model server's process dies: the engine restarts it on the same address.
+    pid = client.api.inspect_container(replica.id)["State"]["Pid"]
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _predict(replica.address).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the replica did not come back"
+        time.sleep(0.1)  # polling the restarted replica, bounded by the deadline
+    [again] = target.replicas("test-dep", "test-project")
+    assert again.restarts >= 1
+    assert again.address == replica.address
+    assert any("ready" in line or "Uvicorn" in line for line in target.logs(again, tail=50))
+
+    target.stop(again, grace_s=5)
+    assert target.replicas("test-dep", "test-project") == []
+
+
+def test_a_model_that_fails_to_load_is_reported_with_its_log(
+    target: DockerTarget, image: str, tmp_path: Path
+) -> None:
+    replica = target.start(_spec(image, tmp_path, secret=None))
+    with pytest.raises(ReplicaFailed) as failed:
+        target.wait_ready(replica, timeout_s=60)
+    assert "stopped" in failed.value.message
+    assert any("IRIS_TOKEN is missing or wrong" in line for line in failed.value.log)
