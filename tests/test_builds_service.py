@@ -22,6 +22,7 @@ from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.builds.records import STEPS, BuildRecords
 from jupyter_deploy.builds.service import BuildService
+from jupyter_deploy.config import load_config
 
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
 SECRET = "s3cr3t-" + os.urandom(6).hex()
@@ -44,10 +45,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
 
 
 def _config_model(project: Path) -> str:
-    for line in (project / "jupyter-deploy.yaml").read_text().splitlines():
-        if line.startswith("model:"):
-            return line.split()[1]
-    raise AssertionError("no model in the config")
+    return load_config(project).model
 
 
 def _build(project: Path, version: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -6,13 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..runs.records import now
+# A build lives the life of a run: the same statuses.
+from ..runs.records import ACTIVE, now
 from ..store import STATE_DIR, Store
 from ..store.rows import get_row, update_row
 from ..store.schema import builds
 
-ACTIVE = ("queued", "running")
-FINAL = ("succeeded", "failed", "cancelled", "interrupted")
 STEPS = ("export", "smoke", "resolve", "dependencies", "image")
 LOGS_DIR = "builds"
 WORK_PREFIX = "work-"  # a worker's scratch folder in the state folder: work-<build id>-<random>

@@ -18,11 +18,11 @@ from typing import Any
 from ..config import is_image_reference
 from ..errors import Conflict, InvalidInput, NotFound
 from ..processes import identity, is_same_process, kill_tree
-from ..runs.records import now
+from ..runs.records import ACTIVE, now
 from ..store import STATE_DIR, Store, open_store
 from ..versions import Versions
 from .engine import docker_client
-from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path, stderr_path
+from .records import WORK_PREFIX, BuildRecords, log_path, stderr_path
 
 Listener = Callable[[dict[str, Any]], None]
 MAX_LISTING = 1000

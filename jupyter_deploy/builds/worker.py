@@ -20,12 +20,12 @@ from typing import Any
 
 from ..errors import DeployError
 from ..processes import die_with_parent, identity, set_process_name
-from ..runs.records import now
+from ..runs.records import ACTIVE, now
 from ..store import STATE_DIR, open_store
 from ..versions import Versions
 from .engine import docker_client
 from .pipeline import build_version
-from .records import ACTIVE, WORK_PREFIX, BuildRecords, log_path, seconds_between
+from .records import WORK_PREFIX, BuildRecords, log_path, seconds_between
 from .smoke import SmokeTestFailed
 
 

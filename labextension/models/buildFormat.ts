@@ -6,6 +6,7 @@ import {
 } from '../api';
 import { LIFECYCLE_RANK, mergeNewestFirst } from './newestFirst';
 import { parseTime } from './runsTable';
+import { formatSize } from './versionFormat';
 
 /** A build step as a word for people. */
 export const STEP_LABELS: Record<BuildStepName, string> = {
@@ -137,17 +138,7 @@ const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /** "412 MB": decimal units, as `docker images` shows image sizes. */
 export function formatImageSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) {
-    return '—';
-  }
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < DECIMAL_UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)} ${DECIMAL_UNITS[unit]}`;
+  return formatSize(bytes, 1000, DECIMAL_UNITS);
 }
 
 /** The 12 hex digits `docker images` shows for an image id. */

@@ -36,17 +36,26 @@ const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
 /** "512 B", "1.5 KB", "24 MB": binary units, as the file browser shows. */
 export function formatBytes(bytes: number): string {
+  return formatSize(bytes, 1024, UNITS);
+}
+
+/** `bytes` in the largest of `units` (each `base` times the one before). */
+export function formatSize(
+  bytes: number,
+  base: number,
+  units: string[]
+): string {
   if (!Number.isFinite(bytes) || bytes < 0) {
     return '—';
   }
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
+  while (value >= base && unit < units.length - 1) {
+    value /= base;
     unit++;
   }
   const digits = unit === 0 || value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${value.toFixed(digits)} ${units[unit]}`;
 }
 
 /** The first 8 characters of a hash: enough to tell files apart by eye. */
