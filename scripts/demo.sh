@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
-apt_install git ca-certificates
+apt_install git ca-certificates nginx-light
 install_project
 export PATH="$VENV/bin:$PATH"
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .._version import API_VERSION, __version__
 from ..errors import DeployError, Forbidden, InvalidInput, NotFound
-from . import builds, doctor, runs, versions
+from . import builds, deploy, doctor, runs, versions
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs.register(commands)
     versions.register(commands)
     builds.register(commands)
+    deploy.register(commands)
     return parser
 
 

@@ -85,6 +85,7 @@ class ModelServer:
         self.api_keys = api_keys
         self.metrics = metrics or Metrics(None)
         self.info = info or {}
+        self.version_header = str(self.info.get("tag") or "").encode()
         self.max_body = max_body
         self.schema = schema
         input_schema = (schema or {}).get("input") or {}
@@ -116,7 +117,7 @@ class ModelServer:
         except v2.V2Error as exc:
             status, body = exc.status, {"error": exc.message}
         try:
-            await _send(send, status, body)
+            await _send(send, status, body, self.version_header)
         finally:
             self.metrics.finished(route, status, time.perf_counter() - started)
 
@@ -306,7 +307,7 @@ def _parse(body: bytes) -> Any:
         raise HttpError(400, "malformed_json", "the request body is not valid JSON") from None
 
 
-async def _send(send: Send, status: int, body: Any) -> None:
+async def _send(send: Send, status: int, body: Any, version: bytes) -> None:
     content_type = _JSON
     if isinstance(body, Raw):
         data, content_type = body.body, body.content_type
@@ -319,7 +320,12 @@ async def _send(send: Send, status: int, body: Any) -> None:
             data = orjson.dumps(
                 {"error": {"code": "bad_answer", "message": "the model's answer is not JSON"}}
             )
-    headers = [(b"content-type", content_type), (b"content-length", str(len(data)).encode())]
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(data)).encode()),
+        # Which version answered: behind a gateway, clients and tests see an update land.
+        (b"x-model-version", version),
+    ]
     if status == 401:
         headers.append((b"www-authenticate", b'Bearer realm="model"'))
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Connection
 
-from .schema import builds, file_hashes, meta, runs, sweeps
+from .schema import builds, deployment_events, deployments, file_hashes, meta, runs, sweeps
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,17 @@ def _v4_builds(conn: Connection) -> None:
     builds.create(conn)
 
 
+def _v5_deployments(conn: Connection) -> None:
+    deployments.create(conn)
+    deployment_events.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "project metadata table", _v1_meta),
     Migration(2, "runs and sweeps", _v2_runs),
     Migration(3, "content hashes of stored files", _v3_file_hashes),
     Migration(4, "image builds", _v4_builds),
+    Migration(5, "deployments and their history", _v5_deployments),
 )
 
 

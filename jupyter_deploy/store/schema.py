@@ -111,3 +111,35 @@ builds = Table(
     Column("worker_pid", Integer),
     Column("worker_started", Float),
 )
+
+# Deployments: a name, its stable endpoint (the gateway's port, chosen once) and which version it
+# serves. The replicas themselves are found on the target by their labels, never only here.
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("model", String(64), nullable=False),
+    Column("target", String(16), nullable=False),
+    Column("port", Integer, nullable=False, unique=True),
+    Column("replicas", Integer, nullable=False),
+    Column("version", String(128)),
+    Column("previous_version", String(128)),
+    Column("status", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# Every action on a deployment, who did it and when: the deployment's history.
+deployment_events = Table(
+    "deployment_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("deployment", String(64), nullable=False, index=True),
+    Column("at", String(32), nullable=False),
+    Column("by", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("version", String(128)),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", JSON),
+)

@@ -1,0 +1,122 @@
+"""`jupyter deploy up|status|rollback|down|logs`: deployments from a terminal or CI."""
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..deployments.service import DeployFailed, Deployments
+from ..errors import InvalidInput, Unavailable
+from ..probes import probe_docker
+from ..targets import choose_target
+from ..versions import Versions
+from ..versions.git import Git, local_identity
+from .runs import project_dir, project_option
+
+
+def _deployments(args: argparse.Namespace) -> Deployments:
+    project = project_dir(args)
+    deployments = Deployments(project, user=local_identity(Git.containing(project)).name)
+    wanted = getattr(args, "target", None) or deployments.config.target
+    choice = choose_target(wanted, probe_docker(None))
+    if choice.name != "docker" or not choice.usable:
+        # Only the docker target exists so far; say so rather than pretend.
+        raise Unavailable(f"deployments need the docker target here: {choice.reason}")
+    return deployments
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _reference(deployments: Deployments, given: str) -> str:
+    """MODEL@vN as given, or MODEL alone for its newest version."""
+    model, at, _ = given.partition("@")
+    if model != deployments.config.model:
+        raise InvalidInput(
+            f"no model {model!r} here: this project's model is {deployments.config.model!r}"
+        )
+    if at:
+        return given
+    numbers = Versions(deployments.project_dir, deployments.store).numbers()
+    if not numbers:
+        raise InvalidInput(f"{model} has no versions yet: promote a run first")
+    return f"{model}@v{numbers[-1]}"
+
+
+def _show(status: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(status, indent=2))
+        return
+    print(f"{status['name']}: {status['status']}, {status['version']} at {status['endpoint']}")
+    previous = status["previous_version"] or "-"
+    print(f"  target {status['target']}, previous {previous}, gateway", end=" ")
+    print("running" if status["gateway"]["running"] else "stopped")
+    for r in status["replicas"]:
+        where = f"{r['state']} {r['address']} restarts={r['restarts']}"
+        print(f"  replica {r['id']} {r['version']} {where}")
+    for e in status["events"][:5]:
+        print(f"  {e['at'][:19]} {e['by']}: {e['action']} {e['version'] or ''} {e['outcome']}")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    deployments = _deployments(args)
+    reference = _reference(deployments, args.version)
+    try:
+        status = deployments.up(reference, args.name, args.replicas, progress=_say)
+    except DeployFailed as exc:
+        for line in exc.log[-20:]:
+            _say(f"  | {line}")
+        raise
+    _show(status, args.json)
+    if "api_key" in status and not args.json:
+        print(f"API key (shown once, keep it): {status['api_key']}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    _show(_deployments(args).status(args.name), args.json)
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    _show(_deployments(args).rollback(args.name, progress=_say), args.json)
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    _show(_deployments(args).down(args.name, progress=_say), args.json)
+    return 0
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    for line in _deployments(args).logs(args.name, args.tail, args.follow):
+        print(line, flush=True)
+    return 0
+
+
+def register(commands: Any) -> None:
+    up = commands.add_parser("up", help="deploy a version (default: the newest) or update to it")
+    up.add_argument("version", metavar="MODEL[@vN]")
+    up.add_argument("--name", help="deployment name (default: the model's name)")
+    up.add_argument("--replicas", type=int, help="replicas behind the gateway (default: config)")
+    up.add_argument("--target", choices=("auto", "docker", "local"), help="default: config")
+    up.add_argument("--json", action="store_true", help="print the deployment as JSON")
+    project_option(up)
+    up.set_defaults(func=cmd_up)
+    for name, func, text in (
+        ("status", cmd_status, "a deployment's endpoint, version, replicas and history"),
+        ("rollback", cmd_rollback, "back to the previous version (its image is cached)"),
+        ("down", cmd_down, "stop a deployment's gateway and replicas"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("name", nargs="?", metavar="NAME", help="default: the model's name")
+        sub.add_argument("--json", action="store_true", help="print the deployment as JSON")
+        project_option(sub)
+        sub.set_defaults(func=func)
+    logs = commands.add_parser("logs", help="the replicas' log lines")
+    logs.add_argument("name", nargs="?", metavar="NAME", help="default: the model's name")
+    logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
+    logs.add_argument("--tail", type=int, default=100, help="lines from the end (default 100)")
+    project_option(logs)
+    logs.set_defaults(func=cmd_logs)
