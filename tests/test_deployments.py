@@ -3,9 +3,8 @@ constant stream of requests: update and rollback fail no request, a version whos
 not load never takes traffic, and every action is in the history."""
 
 import os
-import threading
+import signal
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from conftest import copy_example
+from load_fixtures import FLOWER, Load
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.deployments.service import DeployFailed, Deployments
-
-FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+from jupyter_deploy.targets.base import ReplicaSpec
 
 
 @pytest.fixture(scope="module")
@@ -44,58 +43,27 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
     yield project
     deployments = Deployments(project)
     for row in deployments.records.all():
-        deployments.down(row["name"])
+        if row["status"] != "stopped":
+            deployments.down(row["name"])
     for image in client.images.list(name=f"jupyter-deploy/{model}"):
         client.images.remove(image.id, force=True)
-
-
-class Load:
-    """A constant stream of predict requests from a few keep-alive clients."""
-
-    def __init__(self, url: str, key: str, clients: int = 4) -> None:
-        self.url, self.key = url, key
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.answers: list[tuple[float, int, str]] = []  # (time, status, version)
-        self.failures: list[str] = []
-        self.threads = [threading.Thread(target=self._send, daemon=True) for _ in range(clients)]
-
-    def __enter__(self) -> "Load":
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(30)
-
-    def _send(self) -> None:
-        headers = {"Authorization": f"Bearer {self.key}"}
-        with httpx.Client(timeout=30) as http:
-            while not self.stop.is_set():
-                try:
-                    answer = http.post(f"{self.url}/predict", json=FLOWER, headers=headers)
-                except httpx.HTTPError as exc:
-                    with self.lock:
-                        self.failures.append(f"{type(exc).__name__}: {exc}")
-                    continue
-                with self.lock:
-                    version = answer.headers.get("x-model-version", "")
-                    self.answers.append((time.monotonic(), answer.status_code, version))
-                    if answer.status_code != 200:
-                        self.failures.append(f"{answer.status_code} {answer.text[:200]}")
-
-    def versions_after(self, moment: float) -> Counter[str]:
-        with self.lock:
-            return Counter(v for t, _, v in self.answers if t > moment)
 
 
 def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> None:
     deployments = Deployments(project, user="ada")
     model = deployments.config.model
-    first = deployments.up(f"{model}@v1")
+    steps: list[str] = []
+    first = deployments.up(f"{model}@v1", progress=lambda step, _: steps.append(step))
     assert first["status"] == "running"
+    # No image yet: it is built first, then each step in order.
+    assert list(dict.fromkeys(steps)) == ["build", "start", "ready", "switch"]
+    assert first["operation"]["status"] == "succeeded"
+    assert first["operation"]["step"] == "done"
+    # The user's copy of the key, outside the project and readable only by them.
+    key_copy = Path(first["api_key_file"])
+    assert key_copy.read_text().strip() == first["api_key"]
+    assert key_copy.stat().st_mode & 0o077 == 0
+    assert project not in key_copy.parents
     assert first["version"] == f"{model}@v1"
     key, url = first["api_key"], first["endpoint"]
     assert "api_key" not in deployments.status()
@@ -107,7 +75,9 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
     began = time.monotonic()
     with Load(url, key) as load:
         time.sleep(1)  # a second of traffic on v1 before the update (load, not sync)
-        updated = deployments.up(f"{model}@v2")
+        steps.clear()
+        updated = deployments.up(f"{model}@v2", progress=lambda step, _: steps.append(step))
+        assert list(dict.fromkeys(steps)) == ["build", "start", "ready", "switch", "drain"]
         switched = time.monotonic()
         assert updated["version"] == f"{model}@v2"
         assert updated["previous_version"] == f"{model}@v1"
@@ -116,6 +86,10 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
         with pytest.raises(DeployFailed) as failed:
             deployments.up(f"{model}@v3")
         assert "v2 keeps serving" in failed.value.message
+        failed_operation = deployments.status()["operation"]
+        assert failed_operation["status"] == "failed"
+        assert failed_operation["error"]["code"] == "deploy_failed"
+        assert any("needs a GPU" in line for line in failed_operation["error"]["log"])
         assert any("this model needs a GPU" in line for line in failed.value.log)
         after_failure = time.monotonic()
 
@@ -152,9 +126,11 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
     row = deployments.records.get(model)
     assert row is not None
     deployments.gateway(row).stop()
-    stray = deployments._start(row, f"{model}@v2", f"jupyter-deploy/{model}:v2", 1, print)
+    target = deployments.target(row["target"])
+    spec = ReplicaSpec(model, deployments.project_key, f"{model}@v2", f"jupyter-deploy/{model}:v2")
+    stray = [target.start(spec)]
     mended = Deployments(project).reconcile()
-    assert len(mended) == 2, mended
+    assert len(mended) == 2, mended  # the stray removed, the gateway re-attached
     assert [r["version"] for r in deployments.status()["replicas"]] == [f"{model}@v1"]
     assert stray[0].id[:12] not in {r["id"] for r in deployments.status()["replicas"]}
     answer = httpx.post(f"{url}/predict", json=FLOWER, headers={"Authorization": f"Bearer {key}"})
@@ -166,3 +142,38 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
     assert not down["gateway"]["running"]
     with pytest.raises(httpx.TransportError):
         httpx.post(f"{url}/predict", json=FLOWER, timeout=2)
+
+
+def test_a_replica_killed_under_load_comes_back_by_itself(project: Path, client: Any) -> None:
+    deployments = Deployments(project, user="ada")
+    model = deployments.config.model
+    first = deployments.up(f"{model}@v1", name="killed", replicas=2)
+    key, url = first["api_key"], first["endpoint"]
+    victim = first["replicas"][0]
+    with Load(url, key) as load:
+        time.sleep(1)  # a second of traffic before the kill (load, not sync)
+        killed = time.monotonic()
+        # A crash, not `docker kill`: the engine does not restart what it was told to stop.
+        os.kill(client.containers.get(victim["id"]).attrs["State"]["Pid"], signal.SIGKILL)
+        deadline = killed + 60
+        while True:  # the engine restarts it; the health check says when it is ready again
+            replica = next(
+                r for r in deployments.status("killed")["replicas"] if r["id"] == victim["id"]
+            )
+            if replica["restarts"] >= 1 and replica["state"] == "ready":
+                break
+            assert time.monotonic() < deadline, replica
+            time.sleep(0.2)
+        back = time.monotonic()
+        time.sleep(2)  # two more seconds of traffic on both replicas (load, not sync)
+    outage = (max(load.failed_at) - min(load.failed_at)) if load.failed_at else 0.0
+    print(
+        f"\nkill -9 of 1 of 2 replicas: {len(load.failures)} of {len(load.answers)} requests"
+        f" failed over {outage:.2f} s; the replica was ready again after {back - killed:.1f} s"
+    )
+    # The other replica takes the traffic: at most the requests in flight on the killed one
+    # fail (the router retries the rest), and none once it is back.
+    assert len(load.failures) <= 4, load.failures
+    assert set(load.statuses_after(back)) == {200}
+    assert len(load.answers) > 100
+    deployments.down("killed")

@@ -6,9 +6,7 @@ import sys
 from typing import Any
 
 from ..deployments.service import DeployFailed, Deployments
-from ..errors import InvalidInput, Unavailable
-from ..probes import probe_docker
-from ..targets import choose_target
+from ..errors import InvalidInput
 from ..versions import Versions
 from ..versions.git import Git, local_identity
 from .runs import project_dir, project_option
@@ -16,17 +14,11 @@ from .runs import project_dir, project_option
 
 def _deployments(args: argparse.Namespace) -> Deployments:
     project = project_dir(args)
-    deployments = Deployments(project, user=local_identity(Git.containing(project)).name)
-    wanted = getattr(args, "target", None) or deployments.config.target
-    choice = choose_target(wanted, probe_docker(None))
-    if choice.name != "docker" or not choice.usable:
-        # Only the docker target exists so far; say so rather than pretend.
-        raise Unavailable(f"deployments need the docker target here: {choice.reason}")
-    return deployments
+    return Deployments(project, user=local_identity(Git.containing(project)).name)
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+def _say(step: str, message: str) -> None:
+    print(f"[{step}] {message}", file=sys.stderr, flush=True)
 
 
 def _reference(deployments: Deployments, given: str) -> str:
@@ -48,7 +40,8 @@ def _show(status: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(status, indent=2))
         return
-    print(f"{status['name']}: {status['status']}, {status['version']} at {status['endpoint']}")
+    where = f" at {status['endpoint']}" if status["endpoint"] else ""
+    print(f"{status['name']}: {status['status']}, {status['version'] or 'no version'}{where}")
     previous = status["previous_version"] or "-"
     print(f"  target {status['target']}, previous {previous}, gateway", end=" ")
     print("running" if status["gateway"]["running"] else "stopped")
@@ -63,14 +56,22 @@ def cmd_up(args: argparse.Namespace) -> int:
     deployments = _deployments(args)
     reference = _reference(deployments, args.version)
     try:
-        status = deployments.up(reference, args.name, args.replicas, progress=_say)
+        status = deployments.up(
+            reference,
+            args.name,
+            args.replicas,
+            progress=_say,
+            target=args.target,
+            max_batch=args.max_batch,
+        )
     except DeployFailed as exc:
         for line in exc.log[-20:]:
-            _say(f"  | {line}")
+            print(f"  | {line}", file=sys.stderr)
         raise
     _show(status, args.json)
     if "api_key" in status and not args.json:
-        print(f"API key (shown once, keep it): {status['api_key']}")
+        print(f"API key (shown once; a copy only you can read: {status['api_key_file']}):")
+        print(f"  {status['api_key']}")
     return 0
 
 
@@ -101,6 +102,7 @@ def register(commands: Any) -> None:
     up.add_argument("--name", help="deployment name (default: the model's name)")
     up.add_argument("--replicas", type=int, help="replicas behind the gateway (default: config)")
     up.add_argument("--target", choices=("auto", "docker", "local"), help="default: config")
+    up.add_argument("--max-batch", type=int, help="records the model server batches (default 1)")
     up.add_argument("--json", action="store_true", help="print the deployment as JSON")
     project_option(up)
     up.set_defaults(func=cmd_up)

@@ -1,39 +1,43 @@
 """Deployments of a project's model: a name, a stable endpoint (a gateway on a port chosen once)
-and replicas of one version behind it.
+and replicas of one version behind it, on one target.
 
 `up` deploys a version or moves a deployment to another one without failing a request: the new
 replicas start and must answer ready, the gateway switches to them, and only then are the old
 ones stopped (each finishes its requests in flight). A version whose model does not load never
 takes traffic: its replicas are removed, the old ones keep serving, and the failure is reported
 with the replica's own log lines. `rollback` is `up` to the previous version, whose image is
-still there. Every action is recorded with who did it and when."""
+still there. Every action is recorded with who did it and when.
 
-import contextlib
-import fcntl
+Each operation is accepted first (`begin`: checked, recorded, its deployment locked) and then
+carried out (`carry_out`), so the server can answer at once and report progress as events."""
+
 import hashlib
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..builds.pipeline import image_tag
-from ..builds.service import BuildService
 from ..config import ProjectConfig, load_config
 from ..errors import Conflict, DeployError, InvalidInput, NotFound
 from ..runs.records import now
 from ..runtime.keys import new_key
 from ..store import STATE_DIR, Store, open_store
-from ..targets.base import Replica, ReplicaFailed, ReplicaSpec, Target
+from ..targets.base import PrepareContext, Replica, ReplicaFailed, ReplicaSpec, Target
 from ..targets.docker import free_port
 from ..versions import Versions
 from .gateway import Gateway, Upstream
+from .keys import key_file, save_key
+from .operations import DeploymentLock, Listener, Operation, busy
 from .records import DeploymentRecords
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, str], None]  # (step, message)
 READY_TIMEOUT_S = 120.0
 DRAIN_S = 10.0
 DEPLOYMENTS_DIR = "deployments"
+TARGET_NAMES = ("auto", "docker", "local")
 _NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -47,8 +51,36 @@ class DeployFailed(DeployError):
         self.log = log
 
 
-def _quiet(_: str) -> None:
+@dataclass
+class Accepted:
+    """An operation that was checked and recorded, waiting to be carried out."""
+
+    operation: Operation
+    deployment: dict[str, Any]
+    api_key: str | None = None
+    reference: str | None = None
+    replicas: int | None = None
+
+
+def _quiet(_: str, __: str) -> None:
     pass
+
+
+def make_target(name: str) -> Target:
+    """The target called `name`; `auto` is docker when an engine answers, else local."""
+    if name == "auto":
+        from ..probes import probe_docker
+
+        name = "docker" if probe_docker(None, timeout_s=3.0).reachable else "local"
+    if name == "docker":
+        from ..targets.docker import DockerTarget
+
+        return DockerTarget()
+    if name == "local":
+        from ..targets.local import LocalTarget
+
+        return LocalTarget()
+    raise InvalidInput(f"target: expected one of {', '.join(TARGET_NAMES)}, got {name!r}")
 
 
 class Deployments:
@@ -63,36 +95,135 @@ class Deployments:
         self.store = store or open_store(self.project_dir)
         self.records = DeploymentRecords(self.store)
         self.config: ProjectConfig = load_config(self.project_dir)
-        self._target = target
         self.user = user
+        self.listeners: list[Listener] = []
+        self._fixed_target = target
+        self._targets: dict[str, Target] = {}
+        self._targets_lock = threading.Lock()
         # Labels tell projects apart that name a deployment alike.
         self.project_key = hashlib.sha256(str(self.project_dir).encode()).hexdigest()[:12]
 
-    @property
-    def target(self) -> Target:
-        if self._target is None:
-            from ..targets.docker import DockerTarget
+    # ----- targets, folders, locks
 
-            self._target = DockerTarget()
-        return self._target
+    def target(self, name: str) -> Target:
+        if self._fixed_target is not None:
+            return self._fixed_target
+        with self._targets_lock:
+            if name not in self._targets:
+                self._targets[name] = make_target(name)
+            return self._targets[name]
+
+    def _resolve_target(self, wanted: str | None) -> Target:
+        if self._fixed_target is not None:
+            return self._fixed_target
+        name = wanted or self.config.target
+        if name not in TARGET_NAMES:
+            raise InvalidInput(f"target: expected one of {', '.join(TARGET_NAMES)}, got {name!r}")
+        target = make_target(name)
+        with self._targets_lock:
+            return self._targets.setdefault(target.name, target)
 
     def folder(self, name: str) -> Path:
         return self.project_dir / STATE_DIR / DEPLOYMENTS_DIR / name
 
+    def lock(self, name: str) -> DeploymentLock:
+        return DeploymentLock(self.project_dir / STATE_DIR / DEPLOYMENTS_DIR / f"{name}.lock")
+
     def gateway(self, row: dict[str, Any]) -> Gateway:
         return Gateway(self.folder(row["name"]) / "gateway", int(row["port"]))
 
-    @contextlib.contextmanager
-    def serialised(self) -> Iterator[None]:
-        """One change of this project's deployments at a time, across processes."""
-        lock = self.project_dir / STATE_DIR / "deployments.lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with lock.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    # ----- accepting operations
+
+    def begin_up(
+        self,
+        reference: str,
+        name: str | None = None,
+        replicas: int | None = None,
+        target: str | None = None,
+        max_batch: int | None = None,
+        action: str | None = None,
+        user: str | None = None,
+    ) -> Accepted:
+        """Check a deploy or update of `reference` (MODEL@vN) as `name` (default: the model's
+        name) and record it; the deployment stays locked until `carry_out` ends it."""
+        name = name or self.config.model
+        by = user or self.user
+        if not _NAME.match(name):
+            raise InvalidInput(
+                f"deployment name: lowercase letters, digits and dashes, up to 63, got {name!r}"
+            )
+        if replicas is not None and (isinstance(replicas, bool) or not 1 <= replicas <= 32):
+            raise InvalidInput(f"replicas: expected 1 to 32, got {replicas}")
+        if max_batch is not None and (isinstance(max_batch, bool) or not 1 <= max_batch <= 1024):
+            raise InvalidInput(f"max_batch: expected 1 to 1024, got {max_batch}")
+        if target is not None and target not in TARGET_NAMES:
+            raise InvalidInput(f"target: expected one of {', '.join(TARGET_NAMES)}, got {target!r}")
+        version = Versions(self.project_dir, self.store).show(reference)
+        tag = str(version["tag"])
+        api_key = None
+        row = self.records.get(name)
+        if row is None:
+            row, api_key = self._create(name, replicas, target, max_batch, by)
+        elif target not in (None, "auto", row["target"]):
+            raise Conflict(
+                f"{name} runs on the {row['target']} target; take it down and deploy it under"
+                f" another name to use {target}"
+            )
+        lock = self._take(row)
+        updates: dict[str, Any] = {}
+        if max_batch is not None:
+            updates["max_batch"] = max_batch
+        if updates:
+            self.records.update(name, **updates)
+        action = action or ("deploy" if row["version"] is None else "update")
+        operation = Operation(self.records, name, action, tag, by, lock, self.listeners)
+        return Accepted(operation, self._row(name), api_key, tag, replicas)
+
+    def begin_rollback(self, name: str | None = None, user: str | None = None) -> Accepted:
+        row = self._row(name or self.config.model)
+        if not row["previous_version"]:
+            raise Conflict(f"{row['name']} has no previous version to roll back to")
+        return self.begin_up(row["previous_version"], row["name"], action="rollback", user=user)
+
+    def begin_down(self, name: str | None = None, user: str | None = None) -> Accepted:
+        row = self._row(name or self.config.model)
+        if row["status"] == "stopped":
+            raise Conflict(f"{row['name']} is already stopped")
+        lock = self._take(row)
+        by = user or self.user
+        operation = Operation(
+            self.records, row["name"], "down", row["version"], by, lock, self.listeners
+        )
+        return Accepted(operation, row)
+
+    def _take(self, row: dict[str, Any]) -> DeploymentLock:
+        lock = self.lock(row["name"])
+        if not lock.try_acquire():
+            raise busy(row["name"], row.get("operation"))
+        return lock
+
+    # ----- carrying them out
+
+    def carry_out(self, accepted: Accepted) -> dict[str, Any]:
+        """Do the accepted operation; its outcome is recorded whatever happens."""
+        operation = accepted.operation
+        try:
+            if operation.data["action"] == "down":
+                self._down(accepted.deployment["name"], operation)
+            else:
+                assert accepted.reference is not None
+                self._up(accepted, operation)
+        except DeployError as exc:
+            operation.end({"code": exc.code, "message": exc.message, "log": _log_of(exc)})
+            self._emit_status(accepted.deployment["name"])
+            raise
+        except BaseException as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            operation.end({"code": "internal_error", "message": message, "log": []})
+            self._emit_status(accepted.deployment["name"])
+            raise
+        operation.end()
+        return self._emit_status(accepted.deployment["name"])
 
     def up(
         self,
@@ -100,197 +231,95 @@ class Deployments:
         name: str | None = None,
         replicas: int | None = None,
         progress: Progress = _quiet,
-        action: str | None = None,
+        target: str | None = None,
+        max_batch: int | None = None,
     ) -> dict[str, Any]:
-        """Deploy `reference` (MODEL@vN) as `name` (default: the model's name)."""
-        name = name or self.config.model
-        if not _NAME.match(name):
-            raise InvalidInput(
-                f"deployment name: lowercase letters, digits and dashes, up to 63, got {name!r}"
-            )
-        if replicas is not None and not 1 <= replicas <= 32:
-            raise InvalidInput(f"replicas: expected 1 to 32, got {replicas}")
-        versions = Versions(self.project_dir, self.store)
-        version = versions.show(reference)
-        tag = str(version["tag"])
-        with self.serialised():
-            row = self.records.get(name)
-            api_key = None
-            if row is None:
-                row, api_key = self._create(name, replicas)
-            count = replicas or int(row["replicas"])
-            action = action or ("deploy" if row["version"] is None else "update")
-            began = time.monotonic()
-            image = self._image(version, progress)
-            old = self.target.replicas(name, self.project_key)
-            new = self._start(row, tag, image, count, progress)
-            progress(f"switching the gateway on port {row['port']} to {tag}")
-            self.gateway(row).start([Upstream(r.address, r.id[:12]) for r in new])
-            for replica in old:
-                progress(f"stopping {replica.version} replica {replica.id[:12]}")
-                self.target.stop(replica, DRAIN_S)
-            previous = row["version"] if row["version"] != tag else row["previous_version"]
-            self.records.update(
-                name, version=tag, previous_version=previous, replicas=count, status="running"
-            )
-            took = round(time.monotonic() - began, 2)
-            self.records.event(
-                name, self.user, action, tag, "succeeded", {"replicas": count, "seconds": took}
-            )
-        result = self.status(name)
-        if api_key is not None:
-            result["api_key"] = api_key  # shown once: only its digest is kept
+        """Deploy or update, start to end (the CLI's and the tests' way)."""
+        accepted = self.begin_up(reference, name, replicas, target, max_batch)
+        result = self._following(accepted, progress)
+        if accepted.api_key is not None:
+            result["api_key"] = accepted.api_key  # shown once: only its digest is kept
         return result
 
     def rollback(self, name: str | None = None, progress: Progress = _quiet) -> dict[str, Any]:
-        row = self._row(name or self.config.model)
-        if not row["previous_version"]:
-            raise Conflict(f"{row['name']} has no previous version to roll back to")
-        return self.up(row["previous_version"], row["name"], progress=progress, action="rollback")
+        return self._following(self.begin_rollback(name), progress)
 
     def down(self, name: str | None = None, progress: Progress = _quiet) -> dict[str, Any]:
-        row = self._row(name or self.config.model)
-        with self.serialised():
-            self.gateway(row).stop()
-            for replica in self.target.replicas(row["name"], self.project_key):
-                progress(f"stopping replica {replica.id[:12]}")
-                self.target.stop(replica, DRAIN_S)
-            self.records.update(row["name"], status="stopped")
-            self.records.event(row["name"], self.user, "down", row["version"], "succeeded")
-        return self.status(row["name"])
+        return self._following(self.begin_down(name), progress)
 
-    def status(self, name: str | None = None) -> dict[str, Any]:
-        row = self._row(name or self.config.model)
-        gateway = self.gateway(row)
-        replicas = self.target.replicas(row["name"], self.project_key)
-        return {
-            "name": row["name"],
-            "model": row["model"],
-            "target": row["target"],
-            "status": row["status"],
-            "version": row["version"],
-            "previous_version": row["previous_version"],
-            "endpoint": gateway.url,
-            "gateway": {"running": gateway.running()},
-            "replicas": [_replica_dict(r) for r in replicas],
-            "replica_count": row["replicas"],
-            "created_at": row["created_at"],
-            "created_by": row["created_by"],
-            "updated_at": row["updated_at"],
-            "events": self.records.events(row["name"]),
-        }
+    def _following(self, accepted: Accepted, progress: Progress) -> dict[str, Any]:
+        def tell(kind: str, payload: dict[str, Any]) -> None:
+            operation = payload.get("operation") or {}
+            ours = kind == "operation" and operation.get("id") == accepted.operation.id
+            if ours and operation["messages"] and operation["status"] == "running":
+                last = operation["messages"][-1]
+                progress(last["step"], last["message"])
 
-    def reconcile(self) -> list[str]:
-        """After a restart: each running deployment keeps only its recorded version's replicas
-        (an update interrupted half-way left others: they never took traffic), and its gateway
-        runs and points at them. Returns what was mended."""
-        mended = []
-        with self.serialised():
-            for row in self.records.all():
-                if row["status"] != "running":
-                    continue
-                replicas = self.target.replicas(row["name"], self.project_key)
-                for stray in [r for r in replicas if r.version != row["version"]]:
-                    self.target.stop(stray, 1)
-                    mended.append(f"{row['name']}: removed a {stray.version} replica")
-                serving = [r for r in replicas if r.version == row["version"]]
-                gateway = self.gateway(row)
-                wanted = [r.address for r in serving]
-                if not gateway.running() or [u.address for u in gateway.upstreams()] != wanted:
-                    gateway.start([Upstream(r.address, r.id[:12]) for r in serving])
-                    mended.append(f"{row['name']}: gateway on port {row['port']} re-attached")
-                if mended:
-                    self.records.event(
-                        row["name"], self.user, "reconcile", row["version"], "succeeded",
-                        {"mended": mended},
-                    )  # fmt: skip
-        return mended
+        self.listeners.append(tell)
+        try:
+            return self.carry_out(accepted)
+        finally:
+            self.listeners.remove(tell)
 
-    def logs(self, name: str | None = None, tail: int = 100, follow: bool = False) -> Iterator[str]:
-        row = self._row(name or self.config.model)
-        replicas = self.target.replicas(row["name"], self.project_key)
-        if not replicas:
-            raise Conflict(f"{row['name']} has no replicas running")
-        if follow:
-            yield from self.target.logs(replicas[-1], tail, follow=True)
-            return
-        for replica in replicas:
-            for line in self.target.logs(replica, tail):
-                yield f"{replica.id[:12]} {line}"
+    def _up(self, accepted: Accepted, operation: Operation) -> None:
+        name = accepted.deployment["name"]
+        row = self._row(name)
+        target = self.target(row["target"])
+        tag = str(accepted.reference)
+        count = accepted.replicas or int(row["replicas"])
+        began = time.monotonic()
+        version = Versions(self.project_dir, self.store).show(tag)
+        by = str(operation.data["by"])
+        context = PrepareContext(self.project_dir, self.store, by, operation.progress)
+        image = target.prepare(version, context)
+        old = target.replicas(name, self.project_key)
+        new = self._start(row, target, tag, image, count, operation)
+        operation.progress("switch", f"the gateway on port {row['port']} sends traffic to {tag}")
+        self.gateway(row).start([Upstream(r.address, r.id[:12]) for r in new])
+        self.records.update(
+            name,
+            version=tag,
+            previous_version=row["version"] if row["version"] != tag else row["previous_version"],
+            replicas=count,
+            status="running",
+            live_since=now(),
+        )
+        for replica in old:
+            operation.progress("drain", f"{replica.version} replica {replica.id[:12]} drains")
+            target.stop(replica, DRAIN_S)
+        took = round(time.monotonic() - began, 2)
+        self.records.event(
+            name, operation.data["by"], str(operation.data["action"]), tag, "succeeded",
+            {"replicas": count, "seconds": took},
+        )  # fmt: skip
 
-    def _row(self, name: str) -> dict[str, Any]:
-        row = self.records.get(name)
-        if row is None:
-            raise NotFound(f"no deployment {name!r} (see `jupyter deploy status`)")
-        return row
-
-    def _create(self, name: str, replicas: int | None) -> tuple[dict[str, Any], str]:
-        taken = self.records.ports()
-        port = free_port()
-        while port in taken:
-            port = free_port()
-        key, key_digest = new_key()
-        folder = self.folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "api-keys").write_text(key_digest + "\n")
-        (folder / "api-keys").chmod(0o644)  # digests only; the container's user reads them
-        stamp = now()
-        row = {
-            "name": name,
-            "model": self.config.model,
-            "target": self.target.name,
-            "port": port,
-            "replicas": replicas or self.config.replicas,
-            "version": None,
-            "previous_version": None,
-            "status": "deploying",
-            "created_at": stamp,
-            "created_by": self.user,
-            "updated_at": stamp,
-        }
-        self.records.create(row)
-        self.records.event(name, self.user, "create", None, "succeeded", {"port": port})
-        return row, key
-
-    def _image(self, version: dict[str, Any], progress: Progress) -> str:
-        """The version's image, built first if this engine does not have it."""
-        tag = image_tag(version)
-        import docker
-
-        client = getattr(self.target, "client", None)
-        if client is not None:
-            try:
-                client.images.get(tag)
-                return tag
-            except docker.errors.ImageNotFound:
-                pass
-        progress(f"building {version['tag']} (no image yet)")
-        builds = BuildService(self.project_dir, self.store)
-
-        def steps(event: dict[str, Any]) -> None:
-            for line in event.get("lines", []):
-                if line.startswith("── "):
-                    progress(f"build: {line[3:]}")
-
-        builds.listeners.append(steps)
-        build = builds.wait(builds.start(str(version["tag"]), self.user)["id"])
-        if build["status"] != "succeeded":
-            error = build["error"] or {}
-            raise DeployFailed(
-                f"{version['tag']}: the image build {build['status']}:"
-                f" {error.get('message', 'see its log')}",
-                [],
-            )
-        return tag
+    def _down(self, name: str, operation: Operation) -> None:
+        row = self._row(name)
+        target = self.target(row["target"])
+        operation.progress("drain", f"the gateway on port {row['port']} stops")
+        self.gateway(row).stop()
+        for replica in target.replicas(name, self.project_key):
+            operation.progress("drain", f"replica {replica.id[:12]} drains and stops")
+            target.stop(replica, DRAIN_S)
+        self.records.update(name, status="stopped", live_since=None)
+        self.records.event(name, operation.data["by"], "down", row["version"], "succeeded")
 
     def _start(
-        self, row: dict[str, Any], tag: str, image: str, count: int, progress: Progress
+        self,
+        row: dict[str, Any],
+        target: Target,
+        tag: str,
+        image: str,
+        count: int,
+        operation: Operation,
     ) -> list[Replica]:
         spec = ReplicaSpec(
             deployment=row["name"],
             project_key=self.project_key,
             version=tag,
             image=image,
+            workers=int(row["workers"]),
+            max_batch=int(row["max_batch"]),
             api_keys_file=self.folder(row["name"]) / "api-keys",
             cpus=self.config.resources.cpus,
             memory=self.config.resources.memory,
@@ -298,22 +327,194 @@ class Deployments:
         started: list[Replica] = []
         try:
             for index in range(count):
-                started.append(self.target.start(spec))
-                progress(f"replica {index + 1}/{count} of {tag} started")
+                operation.progress("start", f"replica {index + 1}/{count} of {tag} starting")
+                started.append(target.start(spec))
             ready = []
             for replica in started:
-                ready.append(self.target.wait_ready(replica, READY_TIMEOUT_S))
-                progress(f"replica {replica.id[:12]} is ready")
+                operation.progress("ready", f"waiting for replica {replica.id[:12]} to be ready")
+                ready.append(target.wait_ready(replica, READY_TIMEOUT_S))
+                operation.progress("ready", f"replica {replica.id[:12]} is ready")
             return ready
         except ReplicaFailed as exc:
             for replica in started:
-                self.target.stop(replica, 1)
+                target.stop(replica, 1)
             self.records.event(
-                row["name"], self.user, "update", tag, "failed",
+                row["name"], operation.data["by"], str(operation.data["action"]), tag, "failed",
                 {"message": exc.message, "log": exc.log[-40:]},
             )  # fmt: skip
+            if not row["version"]:
+                self.records.update(row["name"], status="failed")
             serving = f"; {row['version']} keeps serving" if row["version"] else ""
             raise DeployFailed(f"{exc.message}{serving}", exc.log) from None
+
+    # ----- reading
+
+    def status(self, name: str | None = None, events: bool = True) -> dict[str, Any]:
+        row = self._row(name or self.config.model)
+        gateway = self.gateway(row)
+        replicas = self.target(row["target"]).replicas(row["name"], self.project_key)
+        running = gateway.running()
+        result = {
+            "name": row["name"],
+            "model": row["model"],
+            "target": row["target"],
+            "status": row["status"],
+            "version": row["version"],
+            "previous_version": row["previous_version"],
+            "endpoint": gateway.url if row["status"] == "running" else None,
+            "port": row["port"],
+            "replica_count": row["replicas"],
+            "replicas": [_replica_dict(r) for r in replicas],
+            "gateway": {"running": running},
+            "live_since": row["live_since"],
+            "settings": {"max_batch": row["max_batch"], "workers": row["workers"]},
+            "api_key_file": str(key_file(self.project_key, row["name"])),
+            "created_at": row["created_at"],
+            "created_by": row["created_by"],
+            "updated_at": row["updated_at"],
+            "operation": row["operation"],
+        }
+        if events:
+            result["events"] = self.records.events(row["name"])
+        return result
+
+    def listing(self) -> list[dict[str, Any]]:
+        return [self.status(row["name"], events=False) for row in self.records.all()]
+
+    def logs(self, name: str | None = None, tail: int = 100, follow: bool = False) -> Iterator[str]:
+        row = self._row(name or self.config.model)
+        target = self.target(row["target"])
+        replicas = target.replicas(row["name"], self.project_key)
+        if not replicas:
+            raise Conflict(f"{row['name']} has no replicas running")
+        if follow:
+            yield from target.logs(replicas[-1], tail, follow=True)
+            return
+        for replica in replicas:
+            for line in target.logs(replica, tail):
+                yield f"{replica.id[:12]} {line}"
+
+    # ----- after a restart
+
+    def reconcile(self) -> list[str]:
+        """After a restart: an operation nobody carries on any more is recorded as interrupted;
+        each running deployment keeps only its recorded version's replicas (an update stopped
+        half-way left others: they never took traffic), and its gateway runs and points at
+        them. A deployment whose lock is held is being changed by a live process and is left
+        alone. Returns what was mended."""
+        mended: list[str] = []
+        for row in self.records.all():
+            lock = self.lock(row["name"])
+            if not lock.try_acquire():
+                continue
+            try:
+                mended += self._reconcile_one(row)
+            finally:
+                lock.release()
+        return mended
+
+    def _reconcile_one(self, row: dict[str, Any]) -> list[str]:
+        name, mended = row["name"], []
+        operation = row["operation"]
+        if operation and operation.get("status") == "running":
+            operation = {
+                **operation,
+                "status": "failed",
+                "finished_at": now(),
+                "error": {
+                    "code": "interrupted",
+                    "message": "interrupted: the process carrying it out stopped",
+                    "log": [],
+                },
+            }
+            self.records.update(name, operation=operation)
+            if row["status"] == "deploying":
+                self.records.update(name, status="failed")
+            mended.append(f"{name}: the {operation['action']} left running was interrupted")
+        if row["status"] == "running":
+            target = self.target(row["target"])
+            replicas = target.replicas(name, self.project_key)
+            for stray in [r for r in replicas if r.version != row["version"]]:
+                target.stop(stray, 1)
+                mended.append(f"{name}: removed a {stray.version} replica")
+            serving = [r for r in replicas if r.version == row["version"]]
+            gateway = self.gateway(row)
+            wanted = [r.address for r in serving]
+            if not gateway.running() or [u.address for u in gateway.upstreams()] != wanted:
+                gateway.start([Upstream(r.address, r.id[:12]) for r in serving])
+                mended.append(f"{name}: gateway on port {row['port']} re-attached")
+        if mended:
+            self.records.event(
+                name, self.user, "reconcile", row["version"], "succeeded", {"mended": mended}
+            )
+        return mended
+
+    # ----- helpers
+
+    def _row(self, name: str) -> dict[str, Any]:
+        row = self.records.get(name)
+        if row is None:
+            raise NotFound(f"no deployment {name!r} (see `jupyter deploy status`)")
+        return row
+
+    def _emit_status(self, name: str) -> dict[str, Any]:
+        status = self.status(name)
+        for listener in list(self.listeners):
+            listener("deployment", {"name": name, "deployment": status})
+        return status
+
+    def _create(
+        self,
+        name: str,
+        replicas: int | None,
+        target: str | None,
+        max_batch: int | None,
+        by: str,
+    ) -> tuple[dict[str, Any], str | None]:
+        chosen = self._resolve_target(target)
+        # One creation at a time per project: ports are chosen against the recorded ones.
+        with self.lock("").held():
+            existing = self.records.get(name)
+            if existing is not None:
+                return existing, None
+            taken = self.records.ports()
+            port = free_port()
+            while port in taken:
+                port = free_port()
+            key, key_digest = new_key()
+            folder = self.folder(name)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "api-keys").write_text(key_digest + "\n")
+            (folder / "api-keys").chmod(0o644)  # digests only; the container's user reads them
+            save_key(key_file(self.project_key, name), key)
+            stamp = now()
+            row = {
+                "name": name,
+                "model": self.config.model,
+                "target": chosen.name,
+                "port": port,
+                "replicas": replicas or self.config.replicas,
+                "version": None,
+                "previous_version": None,
+                "status": "deploying",
+                "max_batch": max_batch or 1,
+                "workers": 2,
+                "live_since": None,
+                "operation": None,
+                "created_at": stamp,
+                "created_by": by,
+                "updated_at": stamp,
+            }
+            self.records.create(row)
+            self.records.event(
+                name, by, "create", None, "succeeded", {"port": port, "target": chosen.name}
+            )
+        return row, key
+
+
+def _log_of(exc: DeployError) -> list[str]:
+    log = getattr(exc, "log", None)
+    return [str(line) for line in log[-40:]] if isinstance(log, list) else []
 
 
 def _replica_dict(replica: Replica) -> dict[str, Any]:

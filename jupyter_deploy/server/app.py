@@ -7,6 +7,7 @@ from jupyter_server.extension.application import ExtensionApp
 
 from .._version import __version__
 from .build_handlers import build_handlers
+from .deployment_handlers import deployment_handlers
 from .handlers import UnknownRouteHandler, handlers
 from .run_handlers import run_handlers
 from .services import SCHEMA_FILES, RunServices
@@ -36,6 +37,7 @@ class DeployApp(ExtensionApp):
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes each route with the server's base_url.
         self.handlers.extend([*handlers(), *run_handlers(), *version_handlers(), *build_handlers()])
+        self.handlers.extend(deployment_handlers())
         self.handlers.append((r"/jupyter-deploy/(.*)", UnknownRouteHandler))  # must stay last
 
     async def stop_extension(self) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from ..builds.service import BuildService
 from ..config import CONFIG_FILE_NAME
+from ..deployments.metrics import MetricsSampler
+from ..deployments.service import Deployments
 from ..errors import NotFound
 from ..paths import relative_to_root, resolve_inside
 from ..runs import RunService
@@ -16,8 +18,9 @@ from ..store import Store, open_store
 
 RUN_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/run/v1"
 BUILD_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/build/v1"
+DEPLOYMENT_EVENT_SCHEMA = "https://events.jupyter.org/jupyter_deploy/deployment/v1"
 EVENTS_DIR = Path(__file__).parent / "events"
-SCHEMA_FILES = (EVENTS_DIR / "run.yaml", EVENTS_DIR / "build.yaml")
+SCHEMA_FILES = tuple(EVENTS_DIR / f"{name}.yaml" for name in ("run", "build", "deployment"))
 
 Emit = Callable[[str, dict[str, Any]], None]  # (schema id, data)
 
@@ -32,6 +35,9 @@ class RunServices:
         self._stores: dict[Path, Store] = {}
         self._stores_lock = threading.Lock()
         self._builds: dict[Path, BuildService] = {}
+        self._deployments: dict[Path, Deployments] = {}
+        self._deployments_lock = asyncio.Lock()
+        self.metrics = MetricsSampler()
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def project_dir(self, project: str) -> Path:
@@ -76,6 +82,28 @@ class RunServices:
             created.listeners.append(self._forward_build)
             service = self._builds.setdefault(project_dir, created)
         return service
+
+    async def deployments(self, project_dir: Path) -> Deployments:
+        """The project's deployments; the first use after a start re-attaches to what runs."""
+        self._loop = asyncio.get_running_loop()
+        async with self._deployments_lock:
+            service = self._deployments.get(project_dir)
+            if service is None:
+                store = await asyncio.to_thread(self.store, project_dir)
+                service = Deployments(project_dir, store, user="jupyter-server")
+                await asyncio.to_thread(service.reconcile)
+                prefix = relative_to_root(self.root, project_dir)
+                service.listeners.append(
+                    lambda kind, payload: self._forward_deployment(prefix, kind, payload)
+                )
+                self._deployments[project_dir] = service
+            return service
+
+    def _forward_deployment(self, project: str, kind: str, payload: dict[str, Any]) -> None:
+        data = {"kind": kind, "project": project, "name": payload["name"]}
+        data[kind] = json.dumps(payload[kind])
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.emit, DEPLOYMENT_EVENT_SCHEMA, data)
 
     def _forward_build(self, event: dict[str, Any]) -> None:
         data = {"kind": event["kind"], "project": event["project"]}

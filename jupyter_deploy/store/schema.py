@@ -125,6 +125,12 @@ deployments = Table(
     Column("version", String(128)),
     Column("previous_version", String(128)),
     Column("status", String(16), nullable=False),
+    Column("max_batch", Integer, nullable=False),
+    Column("workers", Integer, nullable=False),
+    Column("live_since", String(32)),  # when the current version took traffic
+    # The running or last operation (deploy, update, rollback, down) with its steps: a restarted
+    # server finds one left "running" and reports it interrupted.
+    Column("operation", JSON),
     Column("created_at", String(32), nullable=False),
     Column("created_by", String(128), nullable=False),
     Column("updated_at", String(32), nullable=False),

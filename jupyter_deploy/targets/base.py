@@ -4,13 +4,25 @@ a restart. Orchestration (gateway, update, rollback) lives above, in `deployment
 asks which target runs."""
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import DeployError
 
 LABEL_PREFIX = "io.jupyter-deploy"
+Progress = Callable[[str, str], None]  # (step, message): step is "build" while preparing
+
+
+@dataclass(frozen=True)
+class PrepareContext:
+    """What a target needs to turn a version into something a replica runs."""
+
+    project_dir: Path
+    store: Any  # the project's Store (typed loosely: targets must not import the store's engine)
+    user: str
+    progress: Progress
 
 
 class ReplicaFailed(DeployError):
@@ -21,6 +33,12 @@ class ReplicaFailed(DeployError):
     def __init__(self, message: str, log: list[str]) -> None:
         super().__init__(message)
         self.log = log
+
+
+class PrepareFailed(DeployError):
+    """The version could not be made runnable (its image build failed, say)."""
+
+    code = "prepare_failed"
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,11 @@ class Replica:
 
 class Target(abc.ABC):
     name: str
+
+    @abc.abstractmethod
+    def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
+        """What `ReplicaSpec.image` names for this version (an image for docker, a service folder
+        for local), made first when it is missing; DeployError when that fails."""
 
     @abc.abstractmethod
     def start(self, spec: ReplicaSpec) -> Replica:

@@ -13,7 +13,15 @@ from typing import Any
 from ..builds.engine import docker_client
 from ..builds.image import PORT
 from ..runs.records import now
-from .base import LABEL_PREFIX, Replica, ReplicaFailed, ReplicaSpec, Target
+from .base import (
+    LABEL_PREFIX,
+    PrepareContext,
+    PrepareFailed,
+    Replica,
+    ReplicaFailed,
+    ReplicaSpec,
+    Target,
+)
 
 KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
 SECRETS_IN_CONTAINER = "/run/jupyter-deploy/secrets"
@@ -43,11 +51,52 @@ def labels(spec: ReplicaSpec) -> dict[str, str]:
     }
 
 
+def _same_version(found: dict[str, str], wanted: dict[str, str]) -> bool:
+    """Whether an image's labels say it holds the wanted version: same commit, same files."""
+    keys = ("org.opencontainers.image.revision", "io.jupyter-deploy.dvc-md5")
+    return all(found.get(key) == wanted.get(key) for key in keys)
+
+
 class DockerTarget(Target):
     name = "docker"
 
     def __init__(self, client: Any = None) -> None:
         self.client = client or docker_client()
+
+    def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
+        """The version's image, built first when this engine does not have it."""
+        import docker
+
+        from ..builds.image import oci_labels
+        from ..builds.pipeline import image_tag
+        from ..builds.service import BuildService
+
+        tag = image_tag(version)
+        try:
+            labels = self.client.images.get(tag).labels or {}
+        except docker.errors.ImageNotFound:
+            labels = None
+        if labels is not None and _same_version(labels, oci_labels(version)):
+            return tag
+        # Another project may have built a version with the same model name and number.
+        why = "none yet" if labels is None else "the image of that tag is another version's"
+        context.progress("build", f"building the image of {version['tag']} ({why})")
+        builds = BuildService(context.project_dir, context.store)
+
+        def steps(event: dict[str, Any]) -> None:
+            for line in event.get("lines", []):
+                if line.startswith("── "):
+                    context.progress("build", line[3:])
+
+        builds.listeners.append(steps)
+        build = builds.wait(builds.start(str(version["tag"]), context.user)["id"])
+        if build["status"] != "succeeded":
+            error = build["error"] or {}
+            raise PrepareFailed(
+                f"{version['tag']}: the image build {build['status']}:"
+                f" {error.get('message', 'see its log')}"
+            )
+        return tag
 
     def start(self, spec: ReplicaSpec) -> Replica:
         port = free_port()
