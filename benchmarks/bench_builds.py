@@ -44,12 +44,12 @@ JUPYTER = str(Path(sys.executable).parent / "jupyter")
 BASE = "python:3.11-slim"
 
 
-def _project(root: Path) -> Path:
-    from jupyter_deploy.runs import Limits, RunService
-    from jupyter_deploy.versions import Identity, Versions
-
+def _project(root: Path, model: str = "iris-classifier") -> Path:
+    """The example as a git repository with two versions of `model`."""
     project = root / "iris"
     shutil.copytree(REPO / "examples", project, ignore=shutil.ignore_patterns("model", ".*"))
+    config = project / "jupyter-deploy.yaml"
+    config.write_text(config.read_text().replace("model: iris-classifier", f"model: {model}"))
     (project / ".gitignore").write_text("/.jupyter_deploy/\n/deploy-runs/\n")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"]):
         subprocess.run(["git", *args], cwd=project, check=True)
@@ -59,20 +59,30 @@ def _project(root: Path) -> Path:
         check=True,
     )
 
-    async def run(n: int) -> str:
+    for n in (20, 21):
+        promote_run(project, n)
+    return project
+
+
+def promote_run(project: Path, n_estimators: int) -> str:
+    """Run the example's notebook with `n_estimators` and promote the run: a new version whose
+    model alone differs. Returns its tag."""
+    from jupyter_deploy.runs import Limits, RunService
+    from jupyter_deploy.versions import Identity, Versions
+
+    async def run() -> str:
         service = RunService(project)
         try:
             started = await service.start_run(
-                "train.ipynb", {"n_estimators": n}, user="bench", limits=Limits()
+                "train.ipynb", {"n_estimators": n_estimators}, user="bench", limits=Limits()
             )
             await service.wait([started["id"]])
             return str(service.get(started["id"])["id"])
         finally:
             await service.close()
 
-    for n in (20, 21):
-        Versions(project).promote(asyncio.run(run(n)), Identity("Bench", "b@x"))
-    return project
+    version = Versions(project).promote(asyncio.run(run()), Identity("Bench", "b@x"))
+    return str(version["tag"])
 
 
 def _timed(command: list[str], env: dict[str, str] | None = None) -> float:

@@ -16,6 +16,7 @@ from load_fixtures import FLOWER, Load
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.deployments.service import DeployFailed, Deployments
+from jupyter_deploy.errors import Conflict
 from jupyter_deploy.targets.base import ReplicaSpec
 
 
@@ -177,3 +178,31 @@ def test_a_replica_killed_under_load_comes_back_by_itself(project: Path, client:
     assert set(load.statuses_after(back)) == {200}
     assert len(load.answers) > 100
     deployments.down("killed")
+
+
+def test_the_local_target_deploys_updates_and_stops_behind_the_same_gateway(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Replica records in a folder of this test's own.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    deployments = Deployments(project, user="ada")
+    model = deployments.config.model
+    first = deployments.up(f"{model}@v1", name="on-local", target="local")
+    assert first["target"] == "local"
+    key, url = first["api_key"], first["endpoint"]
+    auth = {"Authorization": f"Bearer {key}"}
+    answer = httpx.post(f"{url}/predict", json=FLOWER, headers=auth)
+    assert answer.status_code == 200
+    assert answer.headers["x-model-version"] == f"{model}@v1"
+    with Load(url, key) as load:
+        time.sleep(1)  # a second of traffic before the update (load, not sync)
+        updated = deployments.up(f"{model}@v2", name="on-local")
+        switched = time.monotonic()
+        time.sleep(1)  # and one after it
+    assert load.failures == [], load.failures[:5]
+    assert set(load.versions_after(switched + 0.5)) == {f"{model}@v2"}
+    assert [r["version"] for r in updated["replicas"]] == [f"{model}@v2"]
+    with pytest.raises(Conflict, match="runs on the local target"):
+        deployments.up(f"{model}@v1", name="on-local", target="docker")
+    down = deployments.down("on-local")
+    assert down["replicas"] == []

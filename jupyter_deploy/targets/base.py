@@ -4,6 +4,9 @@ a restart. Orchestration (gateway, update, rollback) lives above, in `deployment
 asks which target runs."""
 
 import abc
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,3 +96,37 @@ class Target(abc.ABC):
     @abc.abstractmethod
     def logs(self, replica: Replica, tail: int = 100, follow: bool = False) -> Iterator[str]:
         """Its log lines, the last `tail` first, then new ones while `follow`."""
+
+
+# Replicas are on loopback: a proxy from the environment must never see their health checks.
+_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def answers_ready(address: str, timeout_s: float = 2.0) -> bool:
+    """Whether the replica at `address` answers /health/ready with 200 now."""
+    try:
+        with _direct.open(f"http://{address}/health/ready", timeout=timeout_s) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_until_ready(
+    replica: Replica,
+    timeout_s: float,
+    ready: Callable[[], Replica | None],
+    stopped: Callable[[], bool],
+    log: Callable[[], list[str]],
+) -> Replica:
+    """Poll `ready` until it gives the ready replica; ReplicaFailed with `log()` as soon as
+    `stopped` says it died or restarted, or when `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = ready()
+        if found is not None:
+            return found
+        crashed = stopped()
+        if crashed or time.monotonic() > deadline:
+            why = "stopped before it was ready" if crashed else f"not ready after {timeout_s:.0f} s"
+            raise ReplicaFailed(f"{replica.version}: the replica {why}", log())
+        time.sleep(0.05)  # polling the replica's readiness, bounded by the deadline

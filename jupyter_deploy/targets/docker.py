@@ -4,9 +4,6 @@ restarted by the engine if it dies, and labelled so a restarted server finds it 
 
 import contextlib
 import socket
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,9 +15,10 @@ from .base import (
     PrepareContext,
     PrepareFailed,
     Replica,
-    ReplicaFailed,
     ReplicaSpec,
     Target,
+    answers_ready,
+    wait_until_ready,
 )
 
 KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
@@ -32,15 +30,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    """Whether `url` answers 200 now."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - http://127.0.0.1
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def labels(spec: ReplicaSpec) -> dict[str, str]:
@@ -132,22 +121,19 @@ class DockerTarget(Target):
         return self._replica(container)
 
     def wait_ready(self, replica: Replica, timeout_s: float) -> Replica:
-        deadline = time.monotonic() + timeout_s
-        url = f"http://{replica.address}/health/ready"
-        while True:
-            if _answers(url):
+        def ready() -> Replica | None:
+            if answers_ready(replica.address):
                 return self._replica(self.client.containers.get(replica.id))
+            return None
+
+        def stopped() -> bool:
             container = self.client.containers.get(replica.id)
-            crashed = container.attrs["RestartCount"] > 0 or container.status == "exited"
-            if crashed or time.monotonic() > deadline:
-                lines = self._tail(container, 40)
-                why = (
-                    "stopped before it was ready"
-                    if crashed
-                    else f"not ready after {timeout_s:.0f} s"
-                )
-                raise ReplicaFailed(f"{replica.version}: the replica {why}", lines)
-            time.sleep(0.05)  # polling the replica's readiness, bounded by the deadline
+            return bool(container.attrs["RestartCount"] > 0 or container.status == "exited")
+
+        def log() -> list[str]:
+            return self._tail(self.client.containers.get(replica.id), 40)
+
+        return wait_until_ready(replica, timeout_s, ready, stopped, log)
 
     def stop(self, replica: Replica, grace_s: float) -> None:
         import docker
