@@ -117,3 +117,35 @@ def test_a_model_that_fails_to_load_is_reported_with_its_log(
         target.wait_ready(replica, timeout_s=60)
     assert "stopped" in failed.value.message
     assert any("IRIS_TOKEN is missing or wrong" in line for line in failed.value.log)
+
+
+def test_garbage_is_only_untagged_version_images_no_container_uses(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import docker
+
+    import jupyter_deploy.targets.docker as docker_target
+
+    monkeypatch.setattr(docker_target, "GARBAGE_AGE_S", 0.0)
+
+    def image(nonce: str) -> Any:
+        dockerfile = f'FROM python:3.11-slim\nLABEL io.jupyter-deploy.tag="gc@v1" nonce="{nonce}"\n'
+        built, _ = client.images.build(fileobj=io.BytesIO(dockerfile.encode()), rm=True)
+        return built
+
+    untagged, in_use, tagged = image("a"), image("b"), image("c")
+    tagged.tag("jupyter-deploy-test/gc", "v1")
+    user = client.containers.create(in_use.id, ["true"])
+    try:
+        removed = DockerTarget(client).collect_garbage()
+        assert any(untagged.short_id in line for line in removed)
+        with pytest.raises(docker.errors.ImageNotFound):
+            client.images.get(untagged.id)
+        client.images.get(in_use.id)
+        client.images.get(tagged.id)
+    finally:
+        user.remove(force=True)
+        client.images.remove(in_use.id, force=True)
+        client.images.remove(tagged.id, force=True)

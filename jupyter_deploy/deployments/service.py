@@ -28,7 +28,7 @@ from ..store import STATE_DIR, Store, open_store
 from ..targets.base import PrepareContext, Replica, ReplicaFailed, ReplicaSpec, Target
 from ..targets.docker import free_port
 from ..versions import Versions
-from .gateway import Gateway, Upstream
+from .gateway import Gateway, Upstream, find_nginx
 from .keys import key_file, save_key
 from .operations import DeploymentLock, Listener, Operation, busy
 from .records import DeploymentRecords
@@ -160,6 +160,7 @@ class Deployments:
             raise InvalidInput(f"target: expected one of {', '.join(TARGET_NAMES)}, got {target!r}")
         version = Versions(self.project_dir, self.store).show(reference)
         tag = str(version["tag"])
+        find_nginx()  # refused now, with how to install it, rather than half-way through
         api_key = None
         row = self.records.get(name)
         if row is None:
@@ -288,6 +289,8 @@ class Deployments:
             operation.progress("drain", f"{replica.version} replica {replica.id[:12]} drains")
             target.stop(replica, DRAIN_S)
         took = round(time.monotonic() - began, 2)
+        for removed in target.collect_garbage():
+            operation.progress("drain", f"removed the unused image {removed}")
         self.records.event(
             name, operation.data["by"], str(operation.data["action"]), tag, "succeeded",
             {"replicas": count, "seconds": took},

@@ -77,6 +77,10 @@ class Target(abc.ABC):
         """What `ReplicaSpec.image` names for this version (an image for docker, a service folder
         for local), made first when it is missing; DeployError when that fails."""
 
+    def collect_garbage(self) -> list[str]:
+        """Remove what earlier `prepare` calls left that nothing can use any more; what went."""
+        return []
+
     @abc.abstractmethod
     def start(self, spec: ReplicaSpec) -> Replica:
         """Start one replica (supervised: it comes back if it dies)."""

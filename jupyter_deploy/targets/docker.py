@@ -4,6 +4,7 @@ restarted by the engine if it dies, and labelled so a restarted server finds it 
 
 import contextlib
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from .base import (
 
 KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
 SECRETS_IN_CONTAINER = "/run/jupyter-deploy/secrets"
+GARBAGE_AGE_S = 3600.0
 _MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
 
 
@@ -30,6 +32,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _created(image: Any) -> float:
+    """When the engine made the image, in seconds since the epoch (now, when it cannot tell)."""
+    from datetime import datetime, timezone
+
+    try:
+        stamp = datetime.fromisoformat(str(image.attrs["Created"])[:26].rstrip("Z"))
+        return stamp.replace(tzinfo=timezone.utc).timestamp()  # the engine writes UTC
+    except (KeyError, ValueError):
+        return time.time()
 
 
 def labels(spec: ReplicaSpec) -> dict[str, str]:
@@ -86,6 +99,26 @@ class DockerTarget(Target):
                 f" {error.get('message', 'see its log')}"
             )
         return tag
+
+    def collect_garbage(self) -> list[str]:
+        """Version images a rebuild left without a tag: no deployment can name them again. Images
+        a container still uses are kept (the engine refuses, and that is fine)."""
+        import docker
+
+        removed = []
+        dangling = self.client.images.list(
+            filters={"dangling": True, "label": f"{LABEL_PREFIX}.tag"}
+        )
+        # A build in progress holds its image untagged until its smoke test passes: only images
+        # older than any build are garbage.
+        cutoff = time.time() - GARBAGE_AGE_S
+        for image in dangling:
+            if _created(image) > cutoff:
+                continue
+            with contextlib.suppress(docker.errors.APIError):
+                self.client.images.remove(image.id, noprune=False)
+                removed.append(f"{image.labels.get(f'{LABEL_PREFIX}.tag', '?')} {image.short_id}")
+        return removed
 
     def start(self, spec: ReplicaSpec) -> Replica:
         port = free_port()
