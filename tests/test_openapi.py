@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from jupyter_deploy.server.build_handlers import build_handlers
+from jupyter_deploy.server.deployment_handlers import deployment_handlers
 from jupyter_deploy.server.handlers import handlers
 from jupyter_deploy.server.run_handlers import run_handlers
 from jupyter_deploy.server.version_handlers import version_handlers
@@ -17,7 +18,13 @@ SPEC = yaml.safe_load(
 
 def test_every_registered_route_is_documented_with_its_resource() -> None:
     documented = SPEC["paths"]
-    for pattern, handler in [*handlers(), *run_handlers(), *version_handlers(), *build_handlers()]:
+    for pattern, handler in [
+        *handlers(),
+        *run_handlers(),
+        *version_handlers(),
+        *build_handlers(),
+        *deployment_handlers(),
+    ]:
         matches = [p for p in documented if re.fullmatch(pattern, _example(p))]
         assert matches, f"{pattern} is not in docs/openapi.yaml"
         for path in matches:
@@ -30,7 +37,14 @@ def test_every_registered_route_is_documented_with_its_resource() -> None:
 
 def test_every_documented_path_is_served() -> None:
     patterns = [
-        p for p, _ in [*handlers(), *run_handlers(), *version_handlers(), *build_handlers()]
+        p
+        for p, _ in [
+            *handlers(),
+            *run_handlers(),
+            *version_handlers(),
+            *build_handlers(),
+            *deployment_handlers(),
+        ]
     ]
     for path in SPEC["paths"]:
         assert any(re.fullmatch(p, _example(path)) for p in patterns), f"{path} is not served"
@@ -41,6 +55,7 @@ def _example(path: str) -> str:
         path.replace("{run_id}", "r-0123456789")
         .replace("{version}", "iris-classifier@v1")
         .replace("{build_id}", "b-0123456789")
+        .replace("{name}", "churn")
     )
 
 
