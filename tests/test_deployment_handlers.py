@@ -91,6 +91,8 @@ async def test_deploy_update_rollback_and_down_through_rest(
     assert deployment["status"] == "running"
     assert deployment["version"] == v1
     assert "api_key" not in deployment
+    # One model server process per whole CPU the example's replicas may use (cpus: 1.0).
+    assert deployment["settings"] == {"max_batch": 1, "workers": 1}
     url = deployment["endpoint"]
     auth = {"Authorization": f"Bearer {key}"}
     async with httpx.AsyncClient() as http:

@@ -501,7 +501,7 @@ class Deployments:
                 "previous_version": None,
                 "status": "deploying",
                 "max_batch": max_batch or 1,
-                "workers": 2,
+                "workers": workers_for(self.config.resources.cpus),
                 "live_since": None,
                 "operation": None,
                 "created_at": stamp,
@@ -513,6 +513,14 @@ class Deployments:
                 name, by, "create", None, "succeeded", {"port": port, "target": chosen.name}
             )
         return row, key
+
+
+def workers_for(cpus: float | None) -> int:
+    """Model server processes per replica: one per whole CPU the replica may use (two when
+    unlimited). More than its CPUs gains nothing and doubles its start: each loads the model."""
+    if cpus is None:
+        return 2
+    return max(1, min(8, int(cpus)))
 
 
 def _log_of(exc: DeployError) -> list[str]:
