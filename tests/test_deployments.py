@@ -17,13 +17,13 @@ from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.deployments.service import DeployFailed, Deployments
 from jupyter_deploy.errors import Conflict
-from jupyter_deploy.targets.base import ReplicaSpec
+from jupyter_deploy.targets.base import PrepareFailed, ReplicaSpec
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[Path]:
-    """The example under a unique model name with v1, v2 (another model) and v3 (a load() that
-    raises)."""
+    """The example under a unique model name with v1, v2 (another model), v3 (a load() that
+    raises in the model server) and v4 (a load() that raises in the smoke test too)."""
     project = copy_example(tmp_path_factory.mktemp("deploy") / "iris")
     model = f"iris-dep-{os.urandom(3).hex()}"
     config = project / "jupyter-deploy.yaml"
@@ -39,6 +39,15 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
         "    global _model, _classes\n"
         "    if os.environ.get('JUPYTER_DEPLOY_SERVICE_DIR'):\n"
         "        raise RuntimeError('this model needs a GPU')\n",
+    )
+    new_version(project, n_estimators=5)
+    edit_serve_cell(
+        project,
+        "    global _model, _classes\n",
+        # v4: a load() that fails in the build's smoke test too.
+        "    global _model, _classes\n"
+        "    if os.environ.get('JUPYTER_DEPLOY_MODEL_DIR'):\n"
+        "        raise RuntimeError('the model file is corrupt')\n",
     )
     new_version(project, n_estimators=5)
     yield project
@@ -79,6 +88,10 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
         steps.clear()
         updated = deployments.up(f"{model}@v2", progress=lambda step, _: steps.append(step))
         assert list(dict.fromkeys(steps)) == ["build", "start", "ready", "switch", "drain"]
+        # v2's replica started on the image built during v2's smoke test, and was kept.
+        messages = [m["message"] for m in updated["operation"]["messages"]]
+        assert any("built during its smoke test" in m for m in messages), messages
+        assert not any("starting" in m for m in messages if m.startswith("replica "))
         switched = time.monotonic()
         assert updated["version"] == f"{model}@v2"
         assert updated["previous_version"] == f"{model}@v1"
@@ -92,6 +105,10 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
         assert failed_operation["error"]["code"] == "deploy_failed"
         assert any("needs a GPU" in line for line in failed_operation["error"]["log"])
         assert any("this model needs a GPU" in line for line in failed.value.log)
+        with pytest.raises(PrepareFailed, match="the model file is corrupt"):
+            deployments.up(f"{model}@v4")
+        # Whatever started early on v4's image is gone with the failed build.
+        assert {r["version"] for r in deployments.status()["replicas"]} == {f"{model}@v2"}
         after_failure = time.monotonic()
 
         rolled = deployments.rollback()
@@ -108,8 +125,9 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
     assert set(load.versions_after(rolled_back + 0.5)) == {f"{model}@v1"}
 
     history = [(e["action"], e["version"], e["outcome"]) for e in deployments.status()["events"]]
-    assert history[:5] == [
+    assert history[:6] == [
         ("rollback", f"{model}@v1", "succeeded"),
+        ("update", f"{model}@v4", "failed"),
         ("update", f"{model}@v3", "failed"),
         ("update", f"{model}@v2", "succeeded"),
         ("deploy", f"{model}@v1", "succeeded"),

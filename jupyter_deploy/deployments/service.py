@@ -11,6 +11,7 @@ still there. Every action is recorded with who did it and when.
 Each operation is accepted first (`begin`: checked, recorded, its deployment locked) and then
 carried out (`carry_out`), so the server can answer at once and report progress as events."""
 
+import dataclasses
 import hashlib
 import re
 import threading
@@ -270,11 +271,22 @@ class Deployments:
         count = accepted.replicas or int(row["replicas"])
         began = time.monotonic()
         version = Versions(self.project_dir, self.store).show(tag)
-        by = str(operation.data["by"])
-        context = PrepareContext(self.project_dir, self.store, by, operation.progress)
-        image = target.prepare(version, context)
         old = target.replicas(name, self.project_key)
-        new = self._start(row, target, tag, image, count, operation)
+        early = _EarlyReplicas(target, self._spec(row, tag, ""), count, operation)
+        by = str(operation.data["by"])
+        context = PrepareContext(self.project_dir, self.store, by, operation.progress, early.start)
+        try:
+            image = target.prepare(version, context)
+        except BaseException as exc:
+            early.discard()
+            if isinstance(exc, DeployError):
+                self.records.event(
+                    name, by, str(operation.data["action"]), tag, "failed",
+                    {"message": exc.message},
+                )  # fmt: skip
+            raise
+        started = early.keep_if(target.identity(image))
+        new = self._start(row, target, tag, image, count, operation, started)
         operation.progress("switch", f"the gateway on port {row['port']} sends traffic to {tag}")
         self.gateway(row).start([Upstream(r.address, r.id[:12]) for r in new])
         self.records.update(
@@ -315,21 +327,18 @@ class Deployments:
         image: str,
         count: int,
         operation: Operation,
+        started: list[Replica] | None = None,
     ) -> list[Replica]:
-        spec = ReplicaSpec(
-            deployment=row["name"],
-            project_key=self.project_key,
-            version=tag,
-            image=image,
-            workers=int(row["workers"]),
-            max_batch=int(row["max_batch"]),
-            api_keys_file=self.folder(row["name"]) / "api-keys",
-            cpus=self.config.resources.cpus,
-            memory=self.config.resources.memory,
-        )
-        started: list[Replica] = []
+        """Start the replicas (`started`: those already started early) and wait until all are
+        ready; if one fails, none is left."""
+        spec = self._spec(row, tag, image)
+        started = list(started or [])
+        if started:
+            operation.progress(
+                "start", f"{len(started)} replica(s) of {tag} started during the build: kept"
+            )
         try:
-            for index in range(count):
+            for index in range(len(started), count):
                 operation.progress("start", f"replica {index + 1}/{count} of {tag} starting")
                 started.append(target.start(spec))
             ready = []
@@ -349,6 +358,19 @@ class Deployments:
                 self.records.update(row["name"], status="failed")
             serving = f"; {row['version']} keeps serving" if row["version"] else ""
             raise DeployFailed(f"{exc.message}{serving}", exc.log) from None
+
+    def _spec(self, row: dict[str, Any], tag: str, image: str) -> ReplicaSpec:
+        return ReplicaSpec(
+            deployment=row["name"],
+            project_key=self.project_key,
+            version=tag,
+            image=image,
+            workers=int(row["workers"]),
+            max_batch=int(row["max_batch"]),
+            api_keys_file=self.folder(row["name"]) / "api-keys",
+            cpus=self.config.resources.cpus,
+            memory=self.config.resources.memory,
+        )
 
     # ----- reading
 
@@ -513,6 +535,55 @@ class Deployments:
                 name, by, "create", None, "succeeded", {"port": port, "target": chosen.name}
             )
         return row, key
+
+
+class _EarlyReplicas:
+    """Replicas started on what the version will most likely run while its build still checks
+    it: a model-only version's replica then loads its model during the smoke test instead of
+    after it. They take no traffic before the switch, and are kept only if the build settles
+    on the very image they run."""
+
+    def __init__(self, target: Target, spec: ReplicaSpec, count: int, operation: Operation):
+        self.target, self.spec, self.count, self.operation = target, spec, count, operation
+        self.image: str | None = None
+        self.replicas: list[Replica] = []
+        self.thread: threading.Thread | None = None
+
+    def start(self, image: str) -> None:
+        if self.thread is not None:
+            return
+        self.image = image
+        self.operation.progress(
+            "build", f"starting {self.spec.version} on the image built during its smoke test"
+        )
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        assert self.image is not None
+        spec = dataclasses.replace(self.spec, image=self.image)
+        for _ in range(self.count):
+            try:
+                self.replicas.append(self.target.start(spec))
+            except DeployError:
+                return  # started the usual way after the build, which reports the failure
+
+    def keep_if(self, identity: str) -> list[Replica]:
+        """The early replicas if they run `identity`; otherwise none (removed)."""
+        if self.thread is None:
+            return []
+        self.thread.join()
+        if identity == self.image:
+            return self.replicas
+        self.discard()
+        return []
+
+    def discard(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        for replica in self.replicas:
+            self.target.stop(replica, 1)
+        self.replicas = []
 
 
 def workers_for(cpus: float | None) -> int:

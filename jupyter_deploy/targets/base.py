@@ -26,6 +26,10 @@ class PrepareContext:
     store: Any  # the project's Store (typed loosely: targets must not import the store's engine)
     user: str
     progress: Progress
+    # Told, at most once, of what the version will most likely run while `prepare` still checks
+    # it (an image built before the build's smoke test ended): replicas may start on it early.
+    # `prepare`'s answer decides whether they are kept.
+    early: Callable[[str], None] | None = None
 
 
 class ReplicaFailed(DeployError):
@@ -76,6 +80,11 @@ class Target(abc.ABC):
     def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
         """What `ReplicaSpec.image` names for this version (an image for docker, a service folder
         for local), made first when it is missing; DeployError when that fails."""
+
+    def identity(self, image: str) -> str:
+        """What `image` names now (an image id for a tag, say): early replicas are kept only
+        if they run what `prepare` settled on."""
+        return image
 
     def collect_garbage(self) -> list[str]:
         """Remove what earlier `prepare` calls left that nothing can use any more; what went."""

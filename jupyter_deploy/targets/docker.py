@@ -5,7 +5,7 @@ restarted by the engine if it dies, and labelled so a restarted server finds it 
 import contextlib
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..builds.engine import docker_client
@@ -91,7 +91,10 @@ class DockerTarget(Target):
                     context.progress("build", line[3:])
 
         builds.listeners.append(steps)
-        build = builds.wait(builds.start(str(version["tag"]), context.user)["id"])
+        build_id = builds.start(str(version["tag"]), context.user)["id"]
+        if context.early is not None:
+            self._watch_early(builds, build_id, version, context.early)
+        build = builds.wait(build_id)
         if build["status"] != "succeeded":
             error = build["error"] or {}
             raise PrepareFailed(
@@ -99,6 +102,26 @@ class DockerTarget(Target):
                 f" {error.get('message', 'see its log')}"
             )
         return tag
+
+    def _watch_early(
+        self, builds: Any, build_id: str, version: dict[str, Any], early: Callable[[str], None]
+    ) -> None:
+        """While the build runs: its version image built during the smoke test (untagged, with
+        the version's labels) is told to `early` as soon as the engine has it."""
+        from ..builds.image import oci_labels
+
+        wanted = oci_labels(version)
+        began = time.time() - 1  # only this build's image: an older one may hold other packages
+        filters = {"dangling": True, "label": [f"{LABEL_PREFIX}.tag={version['tag']}"]}
+        while builds.get(build_id)["status"] in ("queued", "running"):
+            for image in self.client.images.list(filters=filters):
+                if _same_version(image.labels or {}, wanted) and _created(image) > began:
+                    early(image.id)
+                    return
+            time.sleep(0.1)  # polling the engine while the build runs, bounded by the build
+
+    def identity(self, image: str) -> str:
+        return str(self.client.images.get(image).id)
 
     def collect_garbage(self) -> list[str]:
         """Version images a rebuild left without a tag: no deployment can name them again. Images
