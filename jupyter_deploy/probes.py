@@ -81,6 +81,17 @@ def probe_dvc() -> ToolFacts:
     return _run_version([exe, "--version"], r"(\d+\.\d+\S*)")
 
 
+def probe_nginx() -> ToolFacts:
+    from .deployments.gateway import NginxMissing, find_nginx
+
+    try:
+        exe = find_nginx()
+    except NginxMissing as exc:
+        return ToolFacts(found=False, error=exc.message)
+    # nginx prints its version on stderr.
+    return _run_version([exe, "-v"], r"nginx/(\S+)")
+
+
 def probe_docker(base_image: str | None, timeout_s: float = 5.0) -> DockerFacts:
     import docker
     from docker.errors import DockerException, ImageNotFound

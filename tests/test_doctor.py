@@ -14,6 +14,7 @@ IDS = [
     "jupyterlab",
     "git",
     "dvc",
+    "nginx",
     "docker",
     "base_image",
     "target",
@@ -36,6 +37,8 @@ def test_git_and_dvc_are_found_with_versions(example_project: Path) -> None:
     assert report.check("git").value[0].isdigit()
     assert report.check("dvc").status == "ok"
     assert report.check("dvc").value.startswith("3.")
+    assert report.check("nginx").status == "ok"
+    assert report.check("nginx").value[0].isdigit()
 
 
 def test_missing_git_is_an_error_with_a_hint(

@@ -9,7 +9,7 @@ from .._version import API_VERSION, __version__
 from ..config import CONFIG_FILE_NAME, DEFAULT_BASE_IMAGE, ProjectConfig, find_project, load_config
 from ..errors import DeployError
 from ..paths import relative_to_root
-from ..probes import probe_docker, probe_dvc, probe_git
+from ..probes import probe_docker, probe_dvc, probe_git, probe_nginx
 from ..store import StoreStatus, inspect_store
 from ..targets import choose_target
 from . import checks
@@ -52,9 +52,10 @@ def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
     began = time.monotonic()
     project_dir, config, info = _project(start, root)
     base_image = config.base_image if config else DEFAULT_BASE_IMAGE
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="jd-doctor") as pool:
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="jd-doctor") as pool:
         git = pool.submit(probe_git)
         dvc = pool.submit(probe_dvc)
+        nginx = pool.submit(probe_nginx)
         docker = pool.submit(probe_docker, base_image)
         store_status, store_error = _store(project_dir)
         git_facts, dvc_facts, docker_facts = git.result(), dvc.result(), docker.result()
@@ -70,6 +71,12 @@ def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
         ),
         checks.check_tool(
             "dvc", "DVC", dvc_facts, "pip install 'dvc>=3' here: data and model files use DVC"
+        ),
+        checks.check_tool(
+            "nginx",
+            "nginx",
+            nginx.result(),
+            "Install nginx (Debian: apt-get install nginx-light): it is every deployment's gateway",
         ),
         checks.check_docker(docker_facts),
         checks.check_base_image(docker_facts, base_image),
