@@ -1,5 +1,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { deploymentPanelPlugin } from './plugins/deploymentPanel';
+import { deployNotebookPlugin } from './plugins/deployNotebook';
 import { runNotebookPlugin } from './plugins/runNotebook';
 import { runsPanelPlugin } from './plugins/runsPanel';
 import { sidebarPlugin } from './plugins/sidebar';
@@ -9,7 +11,9 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   sidebarPlugin,
   runNotebookPlugin,
   runsPanelPlugin,
-  versionsSidebarPlugin
+  versionsSidebarPlugin,
+  deploymentPanelPlugin,
+  deployNotebookPlugin
 ];
 
 export default plugins;

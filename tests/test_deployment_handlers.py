@@ -90,6 +90,8 @@ async def test_deploy_update_rollback_and_down_through_rest(
     assert deployment["operation"]["status"] == "succeeded", deployment["operation"]
     assert deployment["status"] == "running"
     assert deployment["version"] == v1
+    # Ready as soon as it answers, not when the engine's next health check runs.
+    assert [r["state"] for r in deployment["replicas"]] == ["ready"]
     assert "api_key" not in deployment
     # One model server process per whole CPU the example's replicas may use (cpus: 1.0).
     assert deployment["settings"] == {"max_batch": 1, "workers": 1}

@@ -259,7 +259,8 @@ class MetricsSampler:
             if snap is None:
                 continue  # keeps its last values until it answers again or is gone
             scraped += 1
-            in_flight += snap.in_flight
+            # Each replica counts the scrape it is answering as in flight: it is not traffic.
+            in_flight += max(snap.in_flight - 1, 0)
             count = restarts.get(rid)
             before = state.last.get(rid)
             if before is not None and _is_reset(before, snap, count):

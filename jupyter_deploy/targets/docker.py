@@ -3,6 +3,7 @@ loopback port chosen here (kept across restarts, so the gateway's address stays 
 restarted by the engine if it dies, and labelled so a restarted server finds it again."""
 
 import contextlib
+import dataclasses
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -213,7 +214,14 @@ class DockerTarget(Target):
                 ]
             },
         )
-        return sorted((self._replica(c) for c in found), key=lambda r: r.started_at)
+        replicas = []
+        for container in found:
+            replica = self._replica(container)
+            if replica.state == "starting" and answers_ready(replica.address, 0.3):
+                # The engine's health check runs every few seconds; the replica answers now.
+                replica = dataclasses.replace(replica, state="ready")
+            replicas.append(replica)
+        return sorted(replicas, key=lambda r: r.started_at)
 
     def logs(self, replica: Replica, tail: int = 100, follow: bool = False) -> Iterator[str]:
         container = self.client.containers.get(replica.id)

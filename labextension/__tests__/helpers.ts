@@ -4,6 +4,9 @@ import {
   ApiError,
   DeployClient,
   type Build,
+  type Deployment,
+  type DeploymentMetrics,
+  type Operation,
   type DoctorCheck,
   type DoctorReport,
   type ModelVersion,
@@ -267,6 +270,136 @@ export function makeBuild(patch: Partial<Build> = {}): Build {
     requirements: ['joblib==1.4.2', 'numpy==2.0.0', 'scikit-learn==1.5.0'],
     error: null,
     cancel_requested: false,
+    ...patch
+  };
+}
+
+/** A finished deploy of iris-classifier@v2, unless patched. */
+export function makeOperation(patch: Partial<Operation> = {}): Operation {
+  return {
+    id: 'op-0000000001',
+    deployment: 'iris-classifier',
+    action: 'deploy',
+    version: 'iris-classifier@v2',
+    status: 'succeeded',
+    step: 'done',
+    messages: [
+      {
+        at: '2026-11-23T06:00:01+00:00',
+        step: 'start',
+        message: 'starting 1 replica of iris-classifier@v2'
+      },
+      {
+        at: '2026-11-23T06:00:03+00:00',
+        step: 'ready',
+        message: 'replica 3f2a1b0c9d8e is ready'
+      },
+      {
+        at: '2026-11-23T06:00:03+00:00',
+        step: 'switch',
+        message: 'gateway points at iris-classifier@v2'
+      },
+      {
+        at: '2026-11-23T06:00:04+00:00',
+        step: 'done',
+        message: 'serving iris-classifier@v2'
+      }
+    ],
+    error: null,
+    started_at: '2026-11-23T06:00:00+00:00',
+    finished_at: '2026-11-23T06:00:04+00:00',
+    by: 'ada',
+    ...patch
+  };
+}
+
+/** The deployment iris-classifier serving v2 (v1 before it), unless patched. */
+export function makeDeployment(patch: Partial<Deployment> = {}): Deployment {
+  return {
+    name: 'iris-classifier',
+    project: 'examples',
+    model: 'iris-classifier',
+    target: 'docker',
+    status: 'running',
+    version: 'iris-classifier@v2',
+    previous_version: 'iris-classifier@v1',
+    endpoint: 'http://127.0.0.1:18080',
+    port: 18080,
+    replica_count: 1,
+    replicas: [
+      {
+        id: '3f2a1b0c9d8e7f6a',
+        version: 'iris-classifier@v2',
+        address: '127.0.0.1:49153',
+        state: 'ready',
+        started_at: '2026-11-23T06:00:01+00:00',
+        restarts: 0
+      }
+    ],
+    gateway: { running: true },
+    live_since: '2026-11-23T06:00:03+00:00',
+    settings: { max_batch: null, workers: 2 },
+    api_key_file: '/home/ada/.local/share/jupyter-deploy/keys/iris-classifier',
+    created_at: '2026-11-23T05:30:00+00:00',
+    created_by: 'ada',
+    updated_at: '2026-11-23T06:00:04+00:00',
+    operation: makeOperation(),
+    events: [
+      {
+        id: 2,
+        deployment: 'iris-classifier',
+        at: '2026-11-23T06:00:04+00:00',
+        by: 'ada',
+        action: 'update',
+        version: 'iris-classifier@v2',
+        outcome: 'succeeded',
+        detail: { from: 'iris-classifier@v1', seconds: 4.1 }
+      },
+      {
+        id: 1,
+        deployment: 'iris-classifier',
+        at: '2026-11-23T05:30:05+00:00',
+        by: 'ada',
+        action: 'create',
+        version: 'iris-classifier@v1',
+        outcome: 'succeeded',
+        detail: {}
+      }
+    ],
+    ...patch
+  };
+}
+
+/** Latency buckets of the model server (jupyter_deploy/runtime/metrics.py). */
+export const LATENCY_BOUNDS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+];
+
+/**
+ * A metrics sample at `at` (unix seconds). `perBucket`: observations per
+ * bucket (not cumulative), the last one +Inf; all zero by default.
+ */
+export function makeMetrics(
+  at: number,
+  patch: Partial<DeploymentMetrics> = {},
+  perBucket: number[] = []
+): DeploymentMetrics {
+  const counts: number[] = [];
+  let total = 0;
+  for (let i = 0; i <= LATENCY_BOUNDS.length; i++) {
+    total += perBucket[i] ?? 0;
+    counts.push(total);
+  }
+  return {
+    at,
+    replicas: 1,
+    requests: total,
+    errors: 0,
+    rejected: 0,
+    predictions: total,
+    in_flight: 0,
+    latency: { bounds: LATENCY_BOUNDS, counts, sum: 0, count: total },
+    by_version: {},
     ...patch
   };
 }

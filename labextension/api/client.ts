@@ -6,6 +6,15 @@ import type {
   BuildLogPage,
   StartBuildRequest
 } from './buildModels';
+import type {
+  Deployment,
+  DeploymentList,
+  DeploymentLogs,
+  DeploymentMetrics,
+  DeployRequest,
+  DeployStarted,
+  OperationStarted
+} from './deploymentModels';
 import { compareVersions, type IHandshake } from './handshake';
 import type { DoctorReport, VersionInfo } from './models';
 import { requestAPI } from './request';
@@ -207,6 +216,57 @@ export class DeployClient {
     return this._post<Build>(`${buildPath(buildId)}/cancel`, { project });
   }
 
+  /** `GET /jupyter-deploy/deployments?project=...`, by name, without events. */
+  listDeployments(project: string): Promise<DeploymentList> {
+    return this._get<DeploymentList>('deployments', { project });
+  }
+
+  /**
+   * `POST /jupyter-deploy/deployments`: deploy a version, or move an existing
+   * deployment of that name to it (409 while an operation on it runs).
+   */
+  deploy(request: DeployRequest): Promise<DeployStarted> {
+    return this._post<DeployStarted>('deployments', request);
+  }
+
+  /** `GET /jupyter-deploy/deployments/<name>?project=...`, with its history. */
+  getDeployment(project: string, name: string): Promise<Deployment> {
+    return this._get<Deployment>(deploymentPath(name), { project });
+  }
+
+  /** `POST .../deployments/<name>/rollback`: back to the previous version. */
+  rollbackDeployment(project: string, name: string): Promise<OperationStarted> {
+    return this._post<OperationStarted>(`${deploymentPath(name)}/rollback`, {
+      project
+    });
+  }
+
+  /** `POST .../deployments/<name>/down`: stop it; the record and history stay. */
+  stopDeployment(project: string, name: string): Promise<OperationStarted> {
+    return this._post<OperationStarted>(`${deploymentPath(name)}/down`, {
+      project
+    });
+  }
+
+  /** `GET .../deployments/<name>/logs?project=...&tail=N`: the replicas' last lines. */
+  deploymentLogs(
+    project: string,
+    name: string,
+    tail = 200
+  ): Promise<DeploymentLogs> {
+    return this._get<DeploymentLogs>(`${deploymentPath(name)}/logs`, {
+      project,
+      tail: String(tail)
+    });
+  }
+
+  /** `GET .../deployments/<name>/metrics?project=...`: totals, for rates over a window. */
+  deploymentMetrics(project: string, name: string): Promise<DeploymentMetrics> {
+    return this._get<DeploymentMetrics>(`${deploymentPath(name)}/metrics`, {
+      project
+    });
+  }
+
   private _get<T>(endpoint: string, query: Record<string, string>): Promise<T> {
     return requestAPI<T>(endpoint, {}, { query, settings: this._settings });
   }
@@ -234,4 +294,8 @@ function runPath(runId: string): string {
 
 function buildPath(buildId: string): string {
   return `builds/${encodeURIComponent(buildId)}`;
+}
+
+function deploymentPath(name: string): string {
+  return `deployments/${encodeURIComponent(name)}`;
 }

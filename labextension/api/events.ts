@@ -1,4 +1,5 @@
 import type { Build } from './buildModels';
+import type { Deployment, Operation } from './deploymentModels';
 import { isRecord } from './json';
 import type { Run, Sweep } from './runModels';
 
@@ -96,6 +97,75 @@ export function parseBuildEvent(emission: {
         ? emission.offset
         : null;
     return { kind: 'log', project, buildId: emission.build_id, offset, lines };
+  }
+  return null;
+}
+
+/** Schema id of the deployment events on Jupyter Server's event bus. */
+export const DEPLOYMENT_EVENT_SCHEMA =
+  'https://events.jupyter.org/jupyter_deploy/deployment/v1';
+
+/**
+ * A deployment event: an operation's progress (every step and message), or
+ * the deployment as it is once an operation ended.
+ */
+export type DeploymentBusEvent =
+  | { kind: 'operation'; project: string; name: string; operation: Operation }
+  | {
+      kind: 'deployment';
+      project: string;
+      name: string;
+      deployment: Deployment;
+    };
+
+/**
+ * Read a deployment event from an event-bus emission (data fields next to
+ * `schema_id`). Returns null for other schemas and for malformed events.
+ */
+export function parseDeploymentEvent(emission: {
+  readonly [key: string]: unknown;
+}): DeploymentBusEvent | null {
+  if (emission.schema_id !== DEPLOYMENT_EVENT_SCHEMA) {
+    return null;
+  }
+  const { project, name } = emission;
+  if (typeof project !== 'string' || typeof name !== 'string') {
+    return null;
+  }
+  if (emission.kind === 'operation') {
+    const operation = parseObject(emission.operation);
+    if (
+      !operation ||
+      typeof operation.id !== 'string' ||
+      typeof operation.status !== 'string' ||
+      typeof operation.step !== 'string' ||
+      !Array.isArray(operation.messages)
+    ) {
+      return null;
+    }
+    return {
+      kind: 'operation',
+      project,
+      name,
+      operation: operation as Operation
+    };
+  }
+  if (emission.kind === 'deployment') {
+    const deployment = parseObject(emission.deployment);
+    if (
+      !deployment ||
+      deployment.name !== name ||
+      typeof deployment.status !== 'string' ||
+      !Array.isArray(deployment.replicas)
+    ) {
+      return null;
+    }
+    return {
+      kind: 'deployment',
+      project,
+      name,
+      deployment: deployment as Deployment
+    };
   }
   return null;
 }

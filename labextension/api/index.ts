@@ -1,5 +1,6 @@
 export * from './buildModels';
 export * from './client';
+export * from './deploymentModels';
 export * from './errors';
 export * from './events';
 export * from './handshake';

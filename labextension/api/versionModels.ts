@@ -22,6 +22,8 @@ export type ServingSchema = {
   input: JSONSchema;
   output: JSONSchema | null;
   source: 'type hints' | 'input example';
+  /** The run's input example, when it was small enough to keep. */
+  example?: JSONValue;
 };
 
 /** A version: a git tag `MODEL@vN` and the facts recorded with it. */

@@ -1,4 +1,4 @@
-import React, { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import React, { useLayoutEffect, useRef } from 'react';
 
 import type { ApiError, Build, BuildError, BuiltImage } from '../api';
 import {
@@ -18,6 +18,7 @@ import { BuildLogView } from './BuildLogView';
 import { BuildSteps } from './BuildSteps';
 import { errorTitle } from './ErrorState';
 import { Loading } from './Loading';
+import { useClock } from './useClock';
 
 export interface IBuildPanelProps {
   /** Showing the builds of the version whose details are open. */
@@ -278,15 +279,4 @@ function Traceback({ text }: { text: string }): JSX.Element {
       </pre>
     </details>
   );
-}
-
-/** The time, every `ms`: seconds while a build runs, minutes otherwise. */
-function useClock(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
 }

@@ -7,7 +7,7 @@ import {
   type IStepView
 } from '../models/buildFormat';
 import { formatDuration } from '../models/runFormat';
-import { StatusIcon } from './StatusIcon';
+import { StepMark } from './StepMark';
 
 /** The steps of a build, each with its state and time. */
 export function BuildSteps({
@@ -31,7 +31,7 @@ export function BuildSteps({
             data-state={step.state}
             title={`${step.label}: ${state}${time ? `, ${time}` : ''}`}
           >
-            <StepMark step={step} />
+            <StepMark state={step.state} />
             <span className="jp-DeployBuildStep-label">{step.label}</span>
             <span className="jp-DeployVisuallyHidden">{state}</span>
             {time && <span className="jp-DeployBuildStep-time">{time}</span>}
@@ -54,29 +54,4 @@ function stepTime(step: IStepView, reused: boolean): string | null {
   }
   // A running step's clock ticks in whole seconds; ended ones are exact.
   return formatDuration(step.seconds, step.state !== 'running');
-}
-
-function StepMark({ step }: { step: IStepView }): JSX.Element {
-  switch (step.state) {
-    case 'done':
-      return <StatusIcon status="ok" decorative />;
-    case 'failed':
-      return <StatusIcon status="error" decorative />;
-    case 'running':
-      return <Mark kind="running" />;
-    case 'stopped':
-      return <Mark kind="cancelled" />;
-    default:
-      return <Mark kind="queued" />;
-  }
-}
-
-/** The run status marks: a spinner, a hollow ring, a struck ring. */
-function Mark({ kind }: { kind: string }): JSX.Element {
-  return (
-    <span
-      className={`jp-DeployRunStatus-mark jp-mod-${kind}`}
-      aria-hidden="true"
-    />
-  );
 }

@@ -17,6 +17,7 @@ import { parseTime } from '../models/runsTable';
 import type { BuildsModel } from '../models/builds';
 import { STAGES } from '../models/versions';
 import { BuildPanel } from './BuildPanel';
+import { DeployedBadges } from './DeployedBadge';
 import { MetricDelta } from './MetricDelta';
 import { SchemaFields } from './SchemaFields';
 import { StageBadges } from './StageBadges';
@@ -32,6 +33,8 @@ export interface IVersionActions {
   setStage: (version: ModelVersion, stage: string) => Promise<void>;
   /** Compare two tags, older first. */
   compare: (old: string, next: string) => Promise<void>;
+  /** Open the panel of the deployment with this name. */
+  openDeployment?: (name: string) => Promise<void>;
 }
 
 export interface IVersionDetailsProps {
@@ -42,6 +45,8 @@ export interface IVersionDetailsProps {
   actions: IVersionActions;
   /** Following this version's builds. */
   builds: BuildsModel;
+  /** Names of the deployments serving this version. */
+  deployedAs?: string[];
   onBack: () => void;
 }
 
@@ -52,6 +57,7 @@ export function VersionDetails({
   now,
   actions,
   builds,
+  deployedAs,
   onBack
 }: IVersionDetailsProps): JSX.Element {
   const index = versions.findIndex(v => v.tag === version.tag);
@@ -77,6 +83,14 @@ export function VersionDetails({
         <h3 className="jp-DeployVersionDetails-title">{version.version}</h3>
         <span className="jp-DeployVersionDetails-model">{version.model}</span>
         <StageBadges stages={version.stages} />
+        <DeployedBadges
+          names={deployedAs}
+          onOpen={
+            actions.openDeployment
+              ? name => void actions.openDeployment?.(name)
+              : undefined
+          }
+        />
       </div>
       <p className="jp-DeployVersionDetails-byline">
         {version.author?.name ?? 'unknown'} ·{' '}

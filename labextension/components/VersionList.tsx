@@ -3,6 +3,7 @@ import React from 'react';
 import { parseTime } from '../models/runsTable';
 import { PAGE_SIZE, type IVersionRow } from '../models/versionList';
 import { exactTime, relativeTime } from '../models/versionFormat';
+import { DeployedBadges } from './DeployedBadge';
 import { MetricDelta } from './MetricDelta';
 import { StageBadges } from './StageBadges';
 
@@ -13,6 +14,10 @@ export interface IVersionListProps {
   ticked: string[];
   /** Tags with a succeeded image build. */
   built?: ReadonlySet<string>;
+  /** Names of the deployments running each tag. */
+  deployed?: ReadonlyMap<string, string[]>;
+  /** Open a deployment's panel. */
+  onOpenDeployment?: (name: string) => void;
   now: number;
   onOpen: (tag: string) => void;
   onToggle: (tag: string) => void;
@@ -56,9 +61,11 @@ function VersionRow({
   row,
   ticked,
   built,
+  deployed,
   now,
   onOpen,
-  onToggle
+  onToggle,
+  onOpenDeployment
 }: IVersionListProps & { row: IVersionRow }): JSX.Element {
   const { version } = row;
   const isTicked = ticked.includes(version.tag);
@@ -149,6 +156,10 @@ function VersionRow({
           </span>
         )}
       </button>
+      <DeployedBadges
+        names={deployed?.get(version.tag)}
+        onOpen={onOpenDeployment}
+      />
     </li>
   );
 }

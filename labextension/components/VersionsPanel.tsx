@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 
 import type { BuildsModel } from '../models/builds';
+import type { DeploymentsModel } from '../models/deployments';
 import { filterRows, versionRows } from '../models/versionList';
 import type { IVersionsState, VersionsModel } from '../models/versions';
 import { ErrorState } from './ErrorState';
@@ -15,13 +16,16 @@ export interface IVersionsPanelProps {
   actions: IVersionActions;
   /** Image builds of the same project (see followVersions). */
   builds: BuildsModel;
+  /** Deployments of the same project (see followVersionsDeployments). */
+  deployments?: DeploymentsModel;
 }
 
 /** The versions sidebar: the list of a project's versions, or one's details. */
 export function VersionsPanel({
   model,
   actions,
-  builds
+  builds,
+  deployments
 }: IVersionsPanelProps): JSX.Element {
   const { state } = model;
   const now = useMinuteClock();
@@ -35,6 +39,7 @@ export function VersionsPanel({
           now={now}
           actions={actions}
           builds={builds}
+          deployedAs={deployments?.deployed.get(selected.tag)}
           onBack={() => model.select(null)}
         />
       ) : (
@@ -46,6 +51,7 @@ export function VersionsPanel({
             now={now}
             actions={actions}
             built={builds.built}
+            deployed={deployments?.deployed}
           />
         </>
       )}
@@ -89,13 +95,15 @@ function Content({
   state,
   now,
   actions,
-  built
+  built,
+  deployed
 }: {
   model: VersionsModel;
   state: IVersionsState;
   now: number;
   actions: IVersionActions;
   built: ReadonlySet<string>;
+  deployed?: ReadonlyMap<string, string[]>;
 }): JSX.Element {
   if (state.error) {
     return (
@@ -146,10 +154,16 @@ function Content({
           shown={state.shown}
           ticked={state.ticked}
           built={built}
+          deployed={deployed}
           now={now}
           onOpen={tag => model.select(tag)}
           onToggle={tag => model.toggleTicked(tag)}
           onShowMore={() => model.showMore()}
+          onOpenDeployment={
+            actions.openDeployment
+              ? name => void actions.openDeployment?.(name)
+              : undefined
+          }
         />
       )}
     </>

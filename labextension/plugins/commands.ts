@@ -13,6 +13,10 @@ export namespace CommandIDs {
   export const promoteRun = 'jupyter-deploy:promote-run';
   /** Args: `project`, `old` and `new` (tags `MODEL@vN`). */
   export const compareVersions = 'jupyter-deploy:compare-versions';
+  /** Args: `path` (notebook, relative to the Jupyter root; default: current). */
+  export const deployNotebook = 'jupyter-deploy:deploy-notebook';
+  /** Args: `project`, `name` (of the deployment). */
+  export const openDeployment = 'jupyter-deploy:open-deployment';
 }
 
 /** Descriptions of the arguments the commands share. */

@@ -15,7 +15,7 @@ import type { Event } from '@jupyterlab/services';
 // needs its list at once (prefer-lazy-imports does not apply); details'
 // actions and the compare tab load on first use.
 // eslint-disable-next-line jupyter/prefer-lazy-imports
-import { DeployClient, parseBuildEvent } from '../api';
+import { DeployClient, parseBuildEvent, parseDeploymentEvent } from '../api';
 import type { IVersionActions } from '../components/VersionDetails';
 import type { VersionCompareWidget } from '../components/VersionCompareWidget';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -23,6 +23,11 @@ import { VersionsWidget } from '../components/VersionsWidget';
 import { versionsIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { BuildsModel, followVersions } from '../models/builds';
+// eslint-disable-next-line jupyter/prefer-lazy-imports
+import {
+  DeploymentsModel,
+  followVersionsDeployments
+} from '../models/deployments';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsModel } from '../models/versions';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
@@ -37,7 +42,7 @@ type CompareTab = MainAreaWidget<VersionCompareWidget>;
 export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-deploy:versions-sidebar',
   description:
-    'Adds the Model versions sidebar: the versions of the current project, their details, comparison, stages and restore.',
+    'Adds the Model versions sidebar: the versions of the current project, their details, comparison, stages, restore, and where they are deployed.',
   autoStart: true,
   optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: (
@@ -50,6 +55,8 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
     const model = new VersionsModel({ client });
     const builds = new BuildsModel({ client });
     followVersions(builds, model);
+    const deployments = new DeploymentsModel(client);
+    followVersionsDeployments(deployments, model);
     const inProject = (act: (project: string) => Promise<void>) => {
       const project = model.state.project;
       return project === null ? Promise.resolve() : act(project);
@@ -76,6 +83,13 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
             old,
             new: next
           });
+        }),
+      openDeployment: name =>
+        inProject(async project => {
+          await app.commands.execute(CommandIDs.openDeployment, {
+            project,
+            name
+          });
         })
     };
     const panel = addFolderSidebar(app, restorer, fileBrowser, {
@@ -85,16 +99,22 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
       icon: versionsIcon,
       // Just below the Deploy sidebar (rank 650).
       rank: 660,
-      content: new VersionsWidget(model, actions, builds),
+      content: new VersionsWidget(model, actions, builds, deployments),
       model
     });
 
-    // Build progress and log lines are pushed by the server.
+    // Build progress and log lines, and deployments as operations end, are
+    // pushed by the server.
     const stream = app.serviceManager.events.stream;
     const onEvent = (_: Event.IManager, emission: Event.Emission) => {
       const event = parseBuildEvent(emission);
       if (event) {
         builds.applyEvent(event);
+        return;
+      }
+      const deployment = parseDeploymentEvent(emission);
+      if (deployment) {
+        deployments.applyEvent(deployment);
       }
     };
     stream.connect(onEvent);

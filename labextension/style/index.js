@@ -3,3 +3,4 @@ import './runDialog.css';
 import './runs.css';
 import './versions.css';
 import './builds.css';
+import './deployments.css';

@@ -1,6 +1,6 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 
-import { API_HEADERS, PROJECT, RUNS_TIMEOUT, succeededRun } from './restRuns';
+import { PROJECT, RUNS_TIMEOUT, promotedVersion } from './restRuns';
 import { saveScreenshot } from './screenshots';
 
 /**
@@ -8,20 +8,6 @@ import { saveScreenshot } from './screenshots';
  * dependency image; a warm one takes seconds.
  */
 const BUILD_TIMEOUT = 180_000;
-
-/** A version of the example model, promoted through the REST API. */
-async function promotedVersion(
-  page: IJupyterLabPageFixture,
-  parameters: Record<string, number>
-): Promise<string> {
-  const runId = await succeededRun(page, parameters);
-  const promoted = await page.request.post('/jupyter-deploy/versions', {
-    headers: API_HEADERS,
-    data: { project: PROJECT, run_id: runId }
-  });
-  expect(promoted.status()).toBe(201);
-  return ((await promoted.json()) as { version: string }).version;
-}
 
 /**
  * Record every state the build steps show and every length the log

@@ -39,3 +39,17 @@ export async function succeededRun(
     .toBe('succeeded');
   return id;
 }
+
+/** A version of the example model, promoted through the REST API: its `vN`. */
+export async function promotedVersion(
+  page: IJupyterLabPageFixture,
+  parameters: Record<string, number>
+): Promise<string> {
+  const runId = await succeededRun(page, parameters);
+  const promoted = await page.request.post('/jupyter-deploy/versions', {
+    headers: API_HEADERS,
+    data: { project: PROJECT, run_id: runId }
+  });
+  expect(promoted.status()).toBe(201);
+  return ((await promoted.json()) as { version: string }).version;
+}

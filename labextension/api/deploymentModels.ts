@@ -1,0 +1,205 @@
+/**
+ * Wire models of the Deployments routes (docs/contract.md, "Deployments").
+ * They mirror the server's JSON exactly, so field names stay snake_case.
+ */
+import type { JSONValue } from './runModels';
+
+/** Where a deployment is. */
+export type DeploymentStatus = 'deploying' | 'running' | 'failed' | 'stopped';
+
+/** Where replicas run; `auto` lets the server pick (docker when an engine answers). */
+export type DeploymentTargetChoice = 'auto' | 'docker' | 'local';
+
+/** The targets a request may name, in the order the UI offers them. */
+export const DEPLOYMENT_TARGETS: readonly DeploymentTargetChoice[] = [
+  'auto',
+  'docker',
+  'local'
+];
+
+/** The steps of an operation, in the order they run. */
+export const OPERATION_STEPS = [
+  'build',
+  'start',
+  'ready',
+  'switch',
+  'drain',
+  'done'
+] as const;
+
+export type OperationStep = (typeof OPERATION_STEPS)[number];
+
+export type OperationAction = 'deploy' | 'update' | 'rollback' | 'down';
+
+export type OperationStatus = 'running' | 'succeeded' | 'failed';
+
+/** One line of an operation's progress. */
+export type OperationMessage = {
+  at: string;
+  step: OperationStep;
+  message: string;
+};
+
+export type OperationError = {
+  code: string;
+  message: string;
+  /** The failing replica's own log lines (a model that does not load, say). */
+  log: string[];
+};
+
+/** A deploy, update, rollback or down of one deployment. */
+export type Operation = {
+  /** `op-` and 10 hex digits. */
+  id: string;
+  /** The deployment's name. */
+  deployment: string;
+  action: OperationAction;
+  /** `MODEL@vN`; null for a down. */
+  version: string | null;
+  status: OperationStatus;
+  step: OperationStep;
+  messages: OperationMessage[];
+  error: OperationError | null;
+  started_at: string;
+  finished_at: string | null;
+  by: string;
+};
+
+export type ReplicaState =
+  'starting' | 'ready' | 'unhealthy' | 'restarting' | 'exited';
+
+/** One process or container running one version behind the gateway. */
+export type DeploymentReplica = {
+  id: string;
+  /** `MODEL@vN` */
+  version: string;
+  /** `host:port` the gateway sends requests to. */
+  address: string;
+  state: ReplicaState;
+  started_at: string | null;
+  restarts: number;
+};
+
+export type DeploymentEventAction =
+  | 'create'
+  | 'deploy'
+  | 'update'
+  | 'rollback'
+  | 'down'
+  | 'reconcile'
+  | 'restart';
+
+/** One entry of a deployment's history: who did what, when, and how it went. */
+export type DeploymentEvent = {
+  id: number | string;
+  deployment: string;
+  at: string;
+  by: string;
+  action: DeploymentEventAction;
+  version: string | null;
+  outcome: 'succeeded' | 'failed';
+  detail: { [key: string]: JSONValue };
+};
+
+/** A stable endpoint in front of replicas of one version, on one target. */
+export type Deployment = {
+  /** `[a-z0-9-]`, at most 63; the model's name by default. */
+  name: string;
+  project: string;
+  model: string;
+  /** The target the replicas run on (`docker` or `local`). */
+  target: string;
+  status: DeploymentStatus;
+  /** `MODEL@vN` serving now, or null before the first version took traffic. */
+  version: string | null;
+  /** `MODEL@vN` a rollback goes back to, or null. */
+  previous_version: string | null;
+  /** `http://127.0.0.1:PORT`, or null while stopped. */
+  endpoint: string | null;
+  port: number | null;
+  replica_count: number;
+  replicas: DeploymentReplica[];
+  gateway: { running: boolean };
+  /** When the current version took traffic, or null. */
+  live_since: string | null;
+  settings: { max_batch: number | null; workers: number | null };
+  /** A copy of the API key readable only by its owner, outside the project; null when open. */
+  api_key_file: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  /** The running operation, or the last one. */
+  operation: Operation | null;
+  /** Newest first (at most 100); only from `GET /deployments/<name>`. */
+  events?: DeploymentEvent[];
+};
+
+/** `GET /jupyter-deploy/deployments?project=P`, by name. */
+export type DeploymentList = {
+  deployments: Deployment[];
+};
+
+/** Body of `POST /jupyter-deploy/deployments`: deploy, or update an existing one. */
+export type DeployRequest = {
+  project: string;
+  /** `MODEL@vN` */
+  version: string;
+  /** Default: the model's name. */
+  name?: string;
+  /** 1 to 32. */
+  replicas?: number;
+  target?: DeploymentTargetChoice;
+  /** 1 to 1024. */
+  max_batch?: number;
+};
+
+/** 202 answer of a rollback or a down: the deployment and its new operation. */
+export type OperationStarted = {
+  deployment: Deployment;
+  operation: Operation;
+};
+
+/** 202 answer of `POST /jupyter-deploy/deployments`. */
+export type DeployStarted = OperationStarted & {
+  /** Only when the deployment was created: shown once, never sent again. */
+  api_key?: string;
+};
+
+/** `GET .../deployments/<name>/logs?tail=N` */
+export type DeploymentLogs = {
+  /** Oldest first, each prefixed with its replica's short id. */
+  lines: string[];
+};
+
+/** A Prometheus-style latency histogram, in seconds. */
+export type LatencyHistogram = {
+  /** Upper bounds of the finite buckets, increasing. */
+  bounds: number[];
+  /** Cumulative count at or under each bound; the last entry is +Inf. */
+  counts: number[];
+  sum: number;
+  count: number;
+};
+
+/**
+ * `GET .../deployments/<name>/metrics`: totals since the server began
+ * watching; a replica that restarts or is replaced does not lower them.
+ */
+export type DeploymentMetrics = {
+  /** Unix seconds. */
+  at: number;
+  /** Replicas scraped for this sample. */
+  replicas: number;
+  /** Predict and V2 infer requests. */
+  requests: number;
+  /** 5xx answers. */
+  errors: number;
+  /** 4xx answers. */
+  rejected: number;
+  /** Records predicted. */
+  predictions: number;
+  in_flight: number;
+  latency: LatencyHistogram;
+  /** Requests per `MODEL@vN`. */
+  by_version: Record<string, number>;
+};
