@@ -4,6 +4,7 @@ failure: the measure of "no request fails" for updates, rollbacks and killed rep
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import httpx
 
@@ -57,3 +58,13 @@ class Load:
     def statuses_after(self, moment: float) -> Counter[int]:
         with self.lock:
             return Counter(s for t, s, _ in self.answers if t > moment)
+
+
+def stop_deployments(project: Path) -> None:
+    """A test's clean-up: every deployment of the project still running is taken down."""
+    from jupyter_deploy.deployments.service import Deployments
+
+    deployments = Deployments(project)
+    for row in deployments.records.all():
+        if row["status"] != "stopped":
+            deployments.down(row["name"])

@@ -10,12 +10,10 @@ from typing import Any
 import httpx
 import pytest
 from conftest import call, copy_example
+from load_fixtures import FLOWER, stop_deployments
 from version_fixtures import init_repository, new_version
 
-from jupyter_deploy.deployments.service import Deployments
-
 SCHEMA = "https://events.jupyter.org/jupyter_deploy/deployment/v1"
-FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 MODEL = "iris-classifier"
 
 
@@ -26,10 +24,7 @@ def project(jp_root_dir: Path, docker_engine: str) -> Any:
     new_version(project, n_estimators=5)
     new_version(project, n_estimators=6)
     yield project
-    deployments = Deployments(project)
-    for row in deployments.records.all():
-        if row["status"] != "stopped":
-            deployments.down(row["name"])
+    stop_deployments(project)
 
 
 async def _settled(jp_fetch: Any, name: str) -> dict[str, Any]:

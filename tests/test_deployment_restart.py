@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import copy_example
-from load_fixtures import FLOWER
+from load_fixtures import FLOWER, stop_deployments
 from version_fixtures import init_repository, new_version
 
 from jupyter_deploy.deployments.service import Deployments
@@ -81,10 +81,7 @@ def project(tmp_path: Path, docker_engine: str) -> Iterator[Path]:
     new_version(project, n_estimators=5)
     new_version(project, n_estimators=6)
     yield project
-    deployments = Deployments(project)
-    for row in deployments.records.all():
-        if row["status"] != "stopped":
-            deployments.down(row["name"])
+    stop_deployments(project)
 
 
 def test_a_server_killed_during_an_update_is_reconciled_on_restart(

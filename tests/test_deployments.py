@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import copy_example
-from load_fixtures import FLOWER, Load
+from load_fixtures import FLOWER, Load, stop_deployments
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.deployments.service import DeployFailed, Deployments
@@ -51,10 +51,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
     )
     new_version(project, n_estimators=5)
     yield project
-    deployments = Deployments(project)
-    for row in deployments.records.all():
-        if row["status"] != "stopped":
-            deployments.down(row["name"])
+    stop_deployments(project)
     for image in client.images.list(name=f"jupyter-deploy/{model}"):
         client.images.remove(image.id, force=True)
 

@@ -59,7 +59,7 @@ class Accepted:
     operation: Operation
     deployment: dict[str, Any]
     api_key: str | None = None
-    reference: str | None = None
+    version: dict[str, Any] | None = None  # read once, when accepted
     replicas: int | None = None
 
 
@@ -179,7 +179,7 @@ class Deployments:
             self.records.update(name, **updates)
         action = action or ("deploy" if row["version"] is None else "update")
         operation = Operation(self.records, name, action, tag, by, lock, self.listeners)
-        return Accepted(operation, self._row(name), api_key, tag, replicas)
+        return Accepted(operation, self._row(name), api_key, version, replicas)
 
     def begin_rollback(self, name: str | None = None, user: str | None = None) -> Accepted:
         row = self._row(name or self.config.model)
@@ -213,7 +213,6 @@ class Deployments:
             if operation.data["action"] == "down":
                 self._down(accepted.deployment["name"], operation)
             else:
-                assert accepted.reference is not None
                 self._up(accepted, operation)
         except DeployError as exc:
             operation.end({"code": exc.code, "message": exc.message, "log": _log_of(exc)})
@@ -267,10 +266,11 @@ class Deployments:
         name = accepted.deployment["name"]
         row = self._row(name)
         target = self.target(row["target"])
-        tag = str(accepted.reference)
+        version = accepted.version
+        assert version is not None  # every accepted deploy, update or rollback has one
+        tag = str(version["tag"])
         count = accepted.replicas or int(row["replicas"])
         began = time.monotonic()
-        version = Versions(self.project_dir, self.store).show(tag)
         old = target.replicas(name, self.project_key)
         early = _EarlyReplicas(target, self._spec(row, tag, ""), count, operation)
         by = str(operation.data["by"])
@@ -402,6 +402,11 @@ class Deployments:
         if events:
             result["events"] = self.records.events(row["name"])
         return result
+
+    def replicas(self, name: str) -> list[dict[str, Any]]:
+        """The deployment's replicas alone: what a metrics scrape needs, without the rest."""
+        target = self.target(self._row(name)["target"])
+        return [_replica_dict(r) for r in target.replicas(name, self.project_key)]
 
     def listing(self) -> list[dict[str, Any]]:
         return [self.status(row["name"], events=False) for row in self.records.all()]

@@ -141,10 +141,10 @@ class DeploymentMetricsHandler(DeploymentsBase):
     @authorized
     async def get(self, name: str) -> None:
         service = await self.from_query()
-        status = await asyncio.to_thread(service.status, name, False)
-        replicas = [(r["id"], r["address"], r["version"]) for r in status["replicas"]]
+        listed = await asyncio.to_thread(service.replicas, name)
+        replicas = [(r["id"], r["address"], r["version"]) for r in listed]
         key = f"{service.project_key}/{name}"
-        restarts = {r["id"]: r["restarts"] for r in status["replicas"]}
+        restarts = {r["id"]: r["restarts"] for r in listed}
         sample = await asyncio.to_thread(self.services.metrics.sample, key, replicas, restarts)
         self.write_json(sample)
 
