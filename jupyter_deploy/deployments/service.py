@@ -301,12 +301,14 @@ class Deployments:
             operation.progress("drain", f"{replica.version} replica {replica.id[:12]} drains")
             target.stop(replica, DRAIN_S)
         took = round(time.monotonic() - began, 2)
-        for removed in target.collect_garbage():
-            operation.progress("drain", f"removed the unused image {removed}")
+        # Clean-up, not a step of the operation: what went is in the history's detail.
+        removed = target.collect_garbage()
+        detail: dict[str, Any] = {"replicas": count, "seconds": took}
+        if removed:
+            detail["images_removed"] = removed
         self.records.event(
-            name, operation.data["by"], str(operation.data["action"]), tag, "succeeded",
-            {"replicas": count, "seconds": took},
-        )  # fmt: skip
+            name, operation.data["by"], str(operation.data["action"]), tag, "succeeded", detail
+        )
 
     def _down(self, name: str, operation: Operation) -> None:
         row = self._row(name)
