@@ -6,9 +6,9 @@ import json
 import sys
 from typing import Any
 
+from .. import identity
 from ..builds.service import BuildService
 from ..errors import InvalidInput
-from ..versions.git import Git, local_identity
 from .runs import project_dir, project_option
 
 
@@ -17,7 +17,7 @@ def _service(args: argparse.Namespace) -> BuildService:
 
 
 def _user(service: BuildService) -> str:
-    return local_identity(Git.containing(service.project_dir)).name
+    return identity.resolve(service.project_dir).name
 
 
 def _size(size: int) -> str:

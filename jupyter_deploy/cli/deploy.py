@@ -5,16 +5,16 @@ import json
 import sys
 from typing import Any
 
+from .. import identity
 from ..deployments.service import DeployFailed, Deployments
 from ..errors import InvalidInput
 from ..versions import Versions
-from ..versions.git import Git, local_identity
 from .runs import project_dir, project_option
 
 
 def _deployments(args: argparse.Namespace) -> Deployments:
     project = project_dir(args)
-    return Deployments(project, user=local_identity(Git.containing(project)).name)
+    return Deployments(project, user=identity.resolve(project).name)
 
 
 def _say(step: str, message: str) -> None:

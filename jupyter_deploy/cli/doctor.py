@@ -29,6 +29,8 @@ def print_report(report: DoctorReport, stream: TextIO) -> None:
         f"Deployments will use the {report.target['name']} target: {report.target['reason']}.",
         file=stream,
     )
+    if report.identity:
+        print(f"Recorded as: {report.identity.describe()}.", file=stream)
     summary = {
         "ok": "All checks passed.",
         "warning": "Usable, with warnings above.",

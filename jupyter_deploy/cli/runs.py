@@ -2,12 +2,12 @@
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from .. import identity
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput, NotFound
 from ..runs import Limits, RunService, parse_cli_value
@@ -92,7 +92,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     values, limits = _single_values(args.parameter), _limits(args)
 
     async def launch(service: RunService) -> tuple[None, list[dict[str, Any]]]:
-        run = await service.start_run(notebook, values, user=getpass.getuser(), limits=limits)
+        run = await service.start_run(
+            notebook, values, user=identity.resolve(project).name, limits=limits
+        )
         return None, [run]
 
     return asyncio.run(_execute(project, launch, args.json))
@@ -109,7 +111,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             notebook,
             values,
             mode="zip" if args.zip else "grid",
-            user=getpass.getuser(),
+            user=identity.resolve(project).name,
             limits=limits,
             concurrency=args.concurrency,
         )

@@ -5,12 +5,12 @@ import json
 import sys
 from typing import Any
 
+from .. import identity
 from ..errors import InvalidInput
 from ..schema import fields
 from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
-from ..versions.git import local_identity
 from .runs import project_dir, project_option
 
 
@@ -33,7 +33,7 @@ def _storing(name: str, done: int, total: int) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     versions = _versions(args)
-    version = versions.promote(args.run_id, local_identity(versions.git), _storing)
+    version = versions.promote(args.run_id, identity.resolve(versions.project_dir), _storing)
     if args.json:
         print(json.dumps(version, indent=2))
     else:
@@ -167,7 +167,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_stage_set(args: argparse.Namespace) -> int:
     versions = _versions(args)
-    assignment = stages.assign(versions, args.version, args.stage, local_identity(versions.git))
+    assignment = stages.assign(
+        versions, args.version, args.stage, identity.resolve(versions.project_dir)
+    )
     print(f"{args.stage}: {versions.model}@{assignment['version']} (tag {assignment['tag']})")
     return 0
 

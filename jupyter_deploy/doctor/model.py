@@ -3,6 +3,8 @@
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from ..identity import Identity
+
 Status = Literal["ok", "warning", "error"]
 _RANK: dict[str, int] = {"ok": 0, "warning": 1, "error": 2}
 
@@ -34,6 +36,8 @@ class DoctorReport:
     target: dict[str, str]
     project: ProjectInfo
     checks: list[Check] = field(default_factory=list)
+    # Who runs, versions and deployments made here are recorded as, and why.
+    identity: Identity | None = None
 
     @property
     def status(self) -> Status:
@@ -55,4 +59,5 @@ class DoctorReport:
             "target": self.target,
             "project": asdict(self.project),
             "checks": [asdict(c) for c in self.checks],
+            "identity": self.identity.to_dict() if self.identity else None,
         }

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import identity
 from .._version import API_VERSION, __version__
 from ..config import CONFIG_FILE_NAME, DEFAULT_BASE_IMAGE, ProjectConfig, find_project, load_config
 from ..errors import DeployError
@@ -47,8 +48,11 @@ def _store(project_dir: Path | None) -> tuple[StoreStatus | None, str | None]:
         return None, exc.message
 
 
-def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
-    """Report on this machine and the project at or above `start` (not above `root`)."""
+def run_doctor(
+    start: Path, root: Path | None = None, user: identity.Identity | None = None
+) -> DoctorReport:
+    """Report on this machine and the project at or above `start` (not above `root`); `user` is
+    the caller's named Jupyter user, if any (see `identity.resolve`)."""
     began = time.monotonic()
     project_dir, config, info = _project(start, root)
     base_image = config.base_image if config else DEFAULT_BASE_IMAGE
@@ -57,6 +61,7 @@ def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
         dvc = pool.submit(probe_dvc)
         nginx = pool.submit(probe_nginx)
         docker = pool.submit(probe_docker, base_image)
+        who = pool.submit(identity.resolve, project_dir or start, user)
         store_status, store_error = _store(project_dir)
         git_facts, dvc_facts, docker_facts = git.result(), dvc.result(), docker.result()
 
@@ -91,4 +96,5 @@ def run_doctor(start: Path, root: Path | None = None) -> DoctorReport:
         target={"name": choice.name, "reason": choice.reason},
         project=info,
         checks=report_checks,
+        identity=who.result(),
     )

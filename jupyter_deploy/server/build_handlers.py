@@ -45,7 +45,9 @@ class BuildsHandler(BuildsBase):
         if base_image is not None and not isinstance(base_image, str):
             raise InvalidInput("base_image: expected an image reference such as python:3.11-slim")
         service = await self.build_service(body.get("project"))
-        build = await asyncio.to_thread(service.start, version, self.user_name, base_image)
+        build = await asyncio.to_thread(
+            service.start, version, (await self.who(service.project_dir)).name, base_image
+        )
         self.write_json(build, status=201)
 
 
@@ -73,7 +75,8 @@ class BuildCancelHandler(BuildsBase):
     @authorized
     async def post(self, build_id: str) -> None:
         service = await self.build_service(self.json_body({"project"}).get("project"))
-        self.write_json(await asyncio.to_thread(service.cancel, build_id, self.user_name), 202)
+        user = (await self.who(service.project_dir)).name
+        self.write_json(await asyncio.to_thread(service.cancel, build_id, user), 202)
 
 
 _BUILD_ID = r"(b-[0-9a-f]{10})"

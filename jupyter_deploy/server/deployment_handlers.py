@@ -89,8 +89,9 @@ class DeploymentsHandler(DeploymentsBase):
         replicas = _optional_int(body, "replicas", 1, 32)
         max_batch = _optional_int(body, "max_batch", 1, 1024)
         service = await self.deployments(body.get("project"))
+        user = (await self.who(service.project_dir)).name
         accepted = await asyncio.to_thread(
-            service.begin_up, version, name, replicas, target, max_batch, None, self.user_name
+            service.begin_up, version, name, replicas, target, max_batch, None, user
         )
         await self.launch(service, accepted, str(body.get("project")))
 
@@ -110,7 +111,8 @@ class DeploymentRollbackHandler(DeploymentsBase):
     async def post(self, name: str) -> None:
         project = self.json_body({"project"}).get("project")
         service = await self.deployments(project)
-        accepted = await asyncio.to_thread(service.begin_rollback, name, self.user_name)
+        user = (await self.who(service.project_dir)).name
+        accepted = await asyncio.to_thread(service.begin_rollback, name, user)
         await self.launch(service, accepted, str(project))
 
 
@@ -120,7 +122,8 @@ class DeploymentDownHandler(DeploymentsBase):
     async def post(self, name: str) -> None:
         project = self.json_body({"project"}).get("project")
         service = await self.deployments(project)
-        accepted = await asyncio.to_thread(service.begin_down, name, self.user_name)
+        user = (await self.who(service.project_dir)).name
+        accepted = await asyncio.to_thread(service.begin_down, name, user)
         await self.launch(service, accepted, str(project))
 
 

@@ -10,12 +10,15 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
+from .. import identity
 from .._version import API_VERSION, __version__
 from ..config import find_project
 from ..doctor import run_doctor
 from ..errors import Conflict, InvalidInput, NotFound
+from ..identity import Identity
 from ..paths import relative_to_root, resolve_inside
 from .errors import status_for
+from .identity import named_user
 from .services import RunServices
 
 API_HEADER = "X-Jupyter-Deploy-Api"
@@ -34,16 +37,11 @@ class BaseHandler(APIHandler):
         services: RunServices = self.settings["jupyter_deploy_runs"]
         return services
 
-    @property
-    def user_name(self) -> str:
-        user = self.current_user
-        # The display name is what people recognise in the runs table; the username of an
-        # anonymous Jupyter user is a random id.
-        for attribute in ("display_name", "name", "username"):
-            value = getattr(user, attribute, None)
-            if value:
-                return str(value)
-        return "anonymous"
+    async def who(self, project_dir: Path) -> Identity:
+        """Who does this request's work in `project_dir`: the one answer recorded on runs,
+        versions, builds, deployments and git (`jupyter_deploy.identity.resolve`)."""
+        user = named_user(self.identity_provider, self.current_user)
+        return await asyncio.to_thread(identity.resolve, project_dir, user)
 
     async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()
@@ -124,7 +122,8 @@ class DoctorHandler(BaseHandler):
     async def get(self) -> None:
         start = self.start_folder()
         # Probes shell out and talk to the Docker socket: keep them off the event loop.
-        report = await asyncio.to_thread(run_doctor, start, self.root_dir)
+        user = named_user(self.identity_provider, self.current_user)
+        report = await asyncio.to_thread(run_doctor, start, self.root_dir, user)
         self.write_json(report.to_dict())
 
 

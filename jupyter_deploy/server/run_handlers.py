@@ -72,8 +72,9 @@ class RunsHandler(RunsBase):
     async def post(self) -> None:
         body = self.json_body({"notebook", "parameters", "cell_timeout", "time_limit"})
         service, notebook = await self.notebook_service(body.get("notebook"))
+        user = (await self.who(service.project_dir)).name
         run = await service.start_run(
-            notebook, body.get("parameters") or {}, user=self.user_name, limits=self.limits(body)
+            notebook, body.get("parameters") or {}, user=user, limits=self.limits(body)
         )
         self.write_json(run, status=201)
 
@@ -93,7 +94,7 @@ class SweepsHandler(RunsBase):
             notebook,
             body.get("parameters") or {},
             mode=mode,
-            user=self.user_name,
+            user=(await self.who(service.project_dir)).name,
             limits=self.limits(body),
             concurrency=body.get("concurrency"),
         )
@@ -116,7 +117,8 @@ class RunActionHandler(RunsBase):
         if action == "cancel":
             self.write_json(await service.cancel(run_id), status=202)
         else:
-            self.write_json(await service.rerun(run_id, user=self.user_name), status=201)
+            user = (await self.who(service.project_dir)).name
+            self.write_json(await service.rerun(run_id, user=user), status=201)
 
 
 _RUN_ID = r"(r-[0-9a-f]{10})"

@@ -2,14 +2,13 @@
 thread; the core serialises writers across threads and processes."""
 
 import asyncio
-import socket
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..errors import InvalidInput
-from ..versions import Identity, Versions, stages
+from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
 from ..versions.notebook import executed_notebook
@@ -30,12 +29,6 @@ class VersionsBase(BaseHandler):
             lambda: Versions(project_dir, self.services.store(project_dir))
         )
 
-    @property
-    def identity(self) -> Identity:
-        username = str(getattr(self.current_user, "username", None) or "anonymous")
-        # Jupyter identities carry no e-mail; git needs one, so name the user and the server.
-        return Identity(self.user_name, f"{username}@{socket.gethostname()}")
-
 
 class VersionsHandler(VersionsBase):
     @web.authenticated
@@ -54,7 +47,8 @@ class VersionsHandler(VersionsBase):
         if not isinstance(run_id, str) or not run_id:
             raise InvalidInput("run_id: expected the id of a succeeded run")
         versions = await self.versions(self.project_arg(body.get("project")))
-        version = await asyncio.to_thread(versions.promote, run_id, self.identity)
+        who = await self.who(versions.project_dir)
+        version = await asyncio.to_thread(versions.promote, run_id, who)
         self.write_json(version, status=201)
 
 
@@ -122,9 +116,8 @@ class StagesHandler(VersionsBase):
         reference, stage = body.get("version"), body.get("stage")
         if not isinstance(reference, str) or not isinstance(stage, str):
             raise InvalidInput("version (MODEL@vN) and stage (e.g. production) are required")
-        assignment = await asyncio.to_thread(
-            stages.assign, versions, reference, stage, self.identity
-        )
+        who = await self.who(versions.project_dir)
+        assignment = await asyncio.to_thread(stages.assign, versions, reference, stage, who)
         self.write_json(assignment, status=201)
 
 

@@ -2,29 +2,21 @@
 version's own files, written through a private index, and an annotated tag: the user's working
 tree, index and branches are never touched."""
 
-import getpass
 import json
 import os
-import socket
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, DeployError
+from ..identity import Identity
 
 GIT_TIMEOUT_S = 120.0
 
 
 class GitError(DeployError):
     """A git command failed; the message is git's own."""
-
-
-@dataclass(frozen=True)
-class Identity:
-    name: str
-    email: str
 
 
 class Git:
@@ -177,24 +169,11 @@ class Git:
 
 
 def _identity_env(who: Identity) -> dict[str, str]:
+    # Author and committer (or tagger) alike: the identity resolved for the request, never what
+    # the server's own environment or git config would otherwise put there.
     return {
         "GIT_AUTHOR_NAME": who.name,
         "GIT_AUTHOR_EMAIL": who.email,
         "GIT_COMMITTER_NAME": who.name,
         "GIT_COMMITTER_EMAIL": who.email,
     }
-
-
-def local_identity(git: Git) -> Identity:
-    """Who is running the command line: git's configured identity, else the OS user."""
-
-    def setting(key: str) -> str:
-        try:
-            return git.text("config", "--get", key)
-        except GitError:
-            return ""
-
-    user = getpass.getuser()
-    return Identity(
-        setting("user.name") or user, setting("user.email") or f"{user}@{socket.gethostname()}"
-    )

@@ -17,12 +17,13 @@ import yaml
 
 from ..config import ProjectConfig, load_config
 from ..errors import Conflict, NotFound
+from ..identity import Identity
 from ..runs.records import RunRecords, now
 from ..runs.workspace import workspace_dir
 from ..schema import infer_schema
 from ..store import STATE_DIR, Store, open_store
 from .dvc_store import DvcStore, Stored, pointer
-from .git import Git, Identity
+from .git import Git
 from .hash_cache import HashCache, Progress, named
 
 VERSION_FILE = "deploy-version.json"

@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from ..errors import InvalidInput
+from ..identity import Identity
 from ..runs.records import now
-from .git import Identity
 from .promote import Versions
 
 STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
