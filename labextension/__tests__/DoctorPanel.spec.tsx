@@ -104,6 +104,28 @@ describe('DoctorPanel', () => {
     expect(screen.queryByRole('region', { name: 'No project' })).toBeNull();
   });
 
+  it('says which identity runs and versions are recorded as, and where it came from', () => {
+    renderPanel();
+    const summary = screen.getByRole('region', { name: 'Summary' });
+    expect(summary.textContent).toContain(
+      'Recorded as: Ada Lovelace <ada@example.org> (from git config)'
+    );
+
+    const jupyter = makeReport({
+      identity: { name: 'Grace', email: 'grace@hub', source: 'jupyter' }
+    });
+    renderPanel({ report: jupyter });
+    expect(
+      screen.getByText('Grace <grace@hub> (from your Jupyter sign-in)')
+    ).toBeTruthy();
+  });
+
+  it('shows no identity line when the server names none', () => {
+    renderPanel({ report: makeReport({ identity: null }) });
+    const summary = screen.getByRole('region', { name: 'Summary' });
+    expect(summary.textContent).not.toContain('Recorded as');
+  });
+
   it('counts problems and warnings in the summary', () => {
     const report = makeReport({
       status: 'error',

@@ -100,6 +100,11 @@ export function makeReport(
         detail: 'Docker engine 20.10.24 is reachable.'
       })
     ],
+    identity: {
+      name: 'Ada Lovelace',
+      email: 'ada@example.org',
+      source: 'git_config'
+    },
     ...overrides
   };
 }

@@ -37,6 +37,17 @@ export type ProjectInfo = {
   error: string | null;
 };
 
+/** Where a recorded identity came from, best first. */
+export type IdentitySource =
+  'jupyter' | 'git_env' | 'git_config' | 'os_user' | 'given';
+
+/** Who runs, versions and deployments made here are recorded as. */
+export type RecordedIdentity = {
+  name: string;
+  email: string;
+  source: IdentitySource;
+};
+
 /** `GET /jupyter-deploy/doctor?path=...` */
 export type DoctorReport = {
   product: VersionInfo;
@@ -46,6 +57,7 @@ export type DoctorReport = {
   target: TargetChoice;
   project: ProjectInfo;
   checks: DoctorCheck[];
+  identity: RecordedIdentity | null;
 };
 
 /** Body of every 4xx/5xx answer. */

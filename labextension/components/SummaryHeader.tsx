@@ -1,6 +1,6 @@
 import React from 'react';
 
-import type { DoctorReport } from '../api';
+import type { DoctorReport, IdentitySource, RecordedIdentity } from '../api';
 import { plural } from '../models/plural';
 import { StatusIcon } from './StatusIcon';
 
@@ -18,13 +18,27 @@ export function summaryText(report: DoctorReport): string {
   return 'Ready to deploy';
 }
 
-/** Overall status, chosen target and project of a doctor report. */
+const SOURCE_TEXT: Record<IdentitySource, string> = {
+  jupyter: 'from your Jupyter sign-in',
+  git_env: 'from GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL',
+  git_config: 'from git config',
+  os_user:
+    'from the OS user: set git config user.name and user.email to change it',
+  given: 'given'
+};
+
+/** "Recorded as: Ada Lovelace <ada@example.org> (from git config)". */
+export function identityText(identity: RecordedIdentity): string {
+  return `${identity.name} <${identity.email}> (${SOURCE_TEXT[identity.source]})`;
+}
+
+/** Overall status, chosen target, recorded identity and project of a report. */
 export function SummaryHeader({
   report
 }: {
   report: DoctorReport;
 }): JSX.Element {
-  const { project, target } = report;
+  const { project, target, identity } = report;
   return (
     <section
       className="jp-DeploySummary"
@@ -39,6 +53,14 @@ export function SummaryHeader({
         Deployments will use the <strong>{target.name}</strong> target —{' '}
         {target.reason}
       </p>
+      {identity && (
+        <p
+          className="jp-DeploySummary-identity"
+          title="Runs, versions, git commits and deployments made here are signed with this name"
+        >
+          Recorded as: <strong>{identityText(identity)}</strong>
+        </p>
+      )}
       {project.config_file !== null && (
         <p className="jp-DeploySummary-project">
           Project <code>{project.config_file}</code>
