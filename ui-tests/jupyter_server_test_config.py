@@ -33,6 +33,10 @@ _project = str(_root / "examples")
 subprocess.run([*_git, "init", "--quiet", "--initial-branch=main", _project], check=True)
 subprocess.run([*_git, "-C", _project, "add", "--all"], check=True)
 subprocess.run([*_git, "-C", _project, "commit", "--quiet", "-m", "Example project"], check=True)
+# The project's own git identity: what the Deploy sidebar says work here is recorded as, since
+# Galata's token user is one of Jupyter's made-up anonymous users.
+for _key, _value in (("user.name", "Ada Lovelace"), ("user.email", "ada@example.org")):
+    subprocess.run(["git", "-C", _project, "config", _key, _value], check=True)
 os.environ["JUPYTER_DEPLOY_DATA_DIR"] = str(_root / "jupyter-deploy-data")
 
 c.ServerApp.root_dir = str(_root)

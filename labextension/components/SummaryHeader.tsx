@@ -1,6 +1,6 @@
 import React from 'react';
 
-import type { DoctorReport, IdentitySource, RecordedIdentity } from '../api';
+import type { DoctorReport, IdentitySource } from '../api';
 import { plural } from '../models/plural';
 import { StatusIcon } from './StatusIcon';
 
@@ -26,11 +26,6 @@ const SOURCE_TEXT: Record<IdentitySource, string> = {
     'from the OS user: set git config user.name and user.email to change it',
   given: 'given'
 };
-
-/** "Recorded as: Ada Lovelace <ada@example.org> (from git config)". */
-export function identityText(identity: RecordedIdentity): string {
-  return `${identity.name} <${identity.email}> (${SOURCE_TEXT[identity.source]})`;
-}
 
 /** Overall status, chosen target, recorded identity and project of a report. */
 export function SummaryHeader({
@@ -58,7 +53,8 @@ export function SummaryHeader({
           className="jp-DeploySummary-identity"
           title="Runs, versions, git commits and deployments made here are signed with this name"
         >
-          Recorded as: <strong>{identityText(identity)}</strong>
+          Recorded as: <strong>{identity.name}</strong> &lt;{identity.email}&gt;
+          ({SOURCE_TEXT[identity.source]})
         </p>
       )}
       {project.config_file !== null && (

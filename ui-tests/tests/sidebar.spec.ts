@@ -76,6 +76,11 @@ test.describe('Deploy sidebar', () => {
     await expect(
       sidebar.getByRole('region', { name: 'No project' })
     ).toHaveCount(0);
+    // Galata signs in as a made-up anonymous user: the project's git identity is recorded.
+    await expect(summary).toContainText(
+      'Recorded as: Ada Lovelace <ada@example.org> (from git config)'
+    );
+    await expect(summary).not.toContainText('Anonymous');
 
     await expect(checkRow(sidebar, 'product')).toContainText('0.1.0');
     await expect(
