@@ -6,13 +6,18 @@ time; a process is only touched when both match.
 
 import contextlib
 import ctypes
+import os
 import signal
+import threading
+import time
 from typing import Any
 
 import psutil
 
 _PR_SET_NAME = 15
 _PR_SET_PDEATHSIG = 1
+_WATCH_INTERVAL_S = 0.5
+_ORPHAN_GRACE_S = 2.0
 
 
 def _prctl(option: int, value: Any) -> None:
@@ -20,10 +25,43 @@ def _prctl(option: int, value: Any) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(option, value)
 
 
-def die_with_parent() -> None:
-    """Linux: have the kernel send this process SIGTERM when its parent dies, so nothing we start
-    outlives an owner that was SIGKILLed."""
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def die_with_parent(
+    parent_pid: int | None = None, signum: int = signal.SIGTERM, watch: bool = False
+) -> None:
+    """End this process with its parent, however the parent ends (SIGKILL included).
+
+    Linux sends `signum` when the parent dies (PR_SET_PDEATHSIG). That alone leaves gaps, closed
+    when the caller names its parent (`parent_pid`, given by the parent itself):
+    - a parent that died before this call (while we were importing) is never signalled for, so
+      a parent already gone is acted on now;
+    - with `watch`, a thread also polls for the parent, for platforms without prctl. Not for a
+      process that forks (the fork server): forking with a thread running is unsafe.
+    The signal fires when the parent *thread* that started us exits, so the parent must start
+    us from a thread that lives as long as it needs us (its main or event-loop thread).
+    """
+    _prctl(_PR_SET_PDEATHSIG, signum)
+    if parent_pid is None:
+        return
+    if os.getppid() != parent_pid:
+        _orphaned(signum)
+    if watch:
+        threading.Thread(
+            target=_watch_parent, args=(parent_pid, signum), name="parent-watch", daemon=True
+        ).start()
+
+
+def _watch_parent(parent_pid: int, signum: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(_WATCH_INTERVAL_S)
+    _orphaned(signum)
+
+
+def _orphaned(signum: int) -> None:
+    """Act as if the parent-death signal had arrived: its handler (if any) runs; if that does not
+    end the process (the main thread may be stuck in C code), exit anyway."""
+    os.kill(os.getpid(), signum)
+    time.sleep(_ORPHAN_GRACE_S)
+    os._exit(128 + signum)
 
 
 def set_process_name(name: str) -> None:

@@ -25,7 +25,7 @@ def predict(queries: list[Query]) -> list[str]:
 """
 
 
-def _notebook(path: Path, parameters: str, *cells: str, serve: str | None = None) -> None:
+def write_notebook(path: Path, parameters: str, *cells: str, serve: str | None = None) -> None:
     nb = new_notebook(
         cells=[
             new_markdown_cell("test notebook"),
@@ -44,7 +44,7 @@ def make_project(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "jupyter-deploy.yaml").write_text(CONFIG)
     (root / "data.txt").write_text("input data\n")
-    _notebook(
+    write_notebook(
         root / "write.ipynb",
         "value = 0  # what this run writes\nlabel = 'x'",
         "import json, os, time\nos.makedirs('out', exist_ok=True)\n"
@@ -54,12 +54,25 @@ def make_project(root: Path) -> Path:
         "json.dump({'value': value, 'nested': {'score': value * 2}}, open('metrics.json', 'w'))",
         serve=SERVE,
     )
-    _notebook(root / "fail.ipynb", "x = 1", "y = x + 1", "raise ValueError('boom at ' + str(y))")
-    _notebook(root / "slow.ipynb", "seconds = 60", "import time\ntime.sleep(seconds)")
-    _notebook(
+    write_notebook(
+        root / "fail.ipynb", "x = 1", "y = x + 1", "raise ValueError('boom at ' + str(y))"
+    )
+    write_notebook(root / "slow.ipynb", "seconds = 60", "import time\ntime.sleep(seconds)")
+    write_notebook(
         root / "die.ipynb", "x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
     )
     return root
+
+
+# A cell that writes when its kernel process was created and when the cell began, in epoch
+# seconds, to clock.json in the run's workspace (from /proc: precise to a clock tick).
+CLOCK = """import json, os, time
+_ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+_start = _ticks / os.sysconf('SC_CLK_TCK')
+_uptime = float(open('/proc/uptime').read().split()[0])
+json.dump({'kernel_created': time.time() - (_uptime - _start), 'cell_began': time.time()},
+          open('clock.json', 'w'))
+"""
 
 
 def kernels_among(processes: list[psutil.Process]) -> list[psutil.Process]:

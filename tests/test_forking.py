@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -286,3 +287,49 @@ def test_a_forked_kernel_that_dies_at_start_falls_back_to_an_ordinary_launch(
         w.stop_kernel()
         for p in impostors:
             p.wait()
+
+
+# A process that asks to die with its parent, as the run worker and fork server do; here without
+# PR_SET_PDEATHSIG, as on a platform that lacks it, so only the fallbacks can end it.
+ORPHAN = """
+import sys, time
+from jupyter_deploy import processes
+processes._prctl = lambda *args: None
+processes.die_with_parent(int(sys.argv[1]), watch=True)
+print("watching", flush=True)
+time.sleep(300)
+"""
+
+
+def test_a_process_whose_parent_is_already_gone_ends_at_once() -> None:
+    # As if the parent had died before the child asked to die with it (the kernel would never
+    # signal then): the child is told a parent it does not have.
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN, str(os.getppid())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout == ""
+    assert done.returncode == -signal.SIGTERM, done.stderr
+
+
+def test_without_prctl_a_watching_thread_ends_the_orphan() -> None:
+    # The intermediate starts the orphan-to-be, waits until it watches, reports its pid and exits.
+    intermediate = (
+        "import subprocess, sys, os\n"
+        "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], str(os.getpid())],"
+        " stdout=subprocess.PIPE, text=True)\n"
+        "assert child.stdout.readline() == 'watching\\n'\n"
+        "print(child.pid, flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", intermediate, ORPHAN],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    orphan = int(done.stdout)
+    assert gone(orphan, timeout=60), "the orphan outlived its parent"

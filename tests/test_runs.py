@@ -1,12 +1,14 @@
 """The run engine with real kernels: isolation, failures, limits, cancel, bad input."""
 
+import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 import psutil
 import pytest
-from runs_fixtures import make_project
+from runs_fixtures import CLOCK, make_project, write_notebook
 
 from jupyter_deploy.errors import Forbidden, InvalidInput, NotFound
 from jupyter_deploy.runs import Limits, RunService, read_parameters
@@ -118,15 +120,36 @@ async def test_cell_timeout(project: Path) -> None:
     )
 
 
-async def test_time_limit(project: Path) -> None:
+def _epoch(timestamp: str) -> float:
+    return datetime.fromisoformat(timestamp).timestamp()
+
+
+async def test_time_limit_and_duration_are_one_clock_that_starts_with_the_kernel(
+    project: Path,
+) -> None:
+    write_notebook(
+        project / "clock.ipynb", "seconds = 60", CLOCK, "import time\ntime.sleep(seconds)"
+    )
     service = RunService(project)
     try:
-        run = await run_to_end(service, "slow.ipynb", Limits(time_limit=3), seconds=30)
+        # A cold pool: the run waits for a worker and a kernel to start, which is not its time.
+        run = await run_to_end(service, "clock.ipynb", Limits(time_limit=2), seconds=30)
     finally:
         await service.close()
     assert run["status"] == "failed"
-    assert run["error"]["kind"] == "time_limit"
-    assert run["duration_s"] < 15
+    error = run["error"]
+    assert (error["kind"], error["ename"]) == ("time_limit", "TimeLimitExceeded")
+    assert "time limit of 2 s" in error["evalue"]
+    output = nbformat.read(project / run["output_notebook"], as_version=4)
+    assert "sleep" in output.cells[error["cell_index"]].source
+
+    started, finished = _epoch(run["started_at"]), _epoch(run["finished_at"])
+    clock = json.loads((project / run["output_notebook"]).with_name("clock.json").read_text())
+    # The clock starts once the run's kernel exists, not when the run was claimed...
+    assert _epoch(run["created_at"]) <= clock["kernel_created"] <= started <= clock["cell_began"]
+    # ...and the limit, the duration and started/finished_at all read that one clock.
+    assert run["duration_s"] >= 2
+    assert finished - started == pytest.approx(run["duration_s"], abs=0.002)
 
 
 async def _wait_until_running(service: RunService, run_id: str) -> dict:

@@ -1,6 +1,7 @@
-"""A real Jupyter Server is killed while a run is in flight: no kernel survives it, and the
-restarted server shows the run as interrupted."""
+"""A real Jupyter Server (or CLI) is killed while a run is in flight: no worker, fork server or
+kernel survives it, and the restarted server shows the run as interrupted."""
 
+import contextlib
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from typing import Any
 
 import psutil
 import pytest
+from conftest import JUPYTER
 from runs_fixtures import kernels_among, make_project
 
 TOKEN = "restart-test-token"
@@ -119,3 +121,103 @@ def test_runs_in_flight_become_interrupted_and_no_kernel_is_orphaned(server: Ser
     assert code == 200
     assert after["status"] == "interrupted"
     assert after["error"]["kind"] == "interrupted"
+
+
+def _ended(process: psutil.Process) -> bool:
+    """Ended, or a zombie: an orphan's reaper (init here) collects it whenever it likes."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _follow_until_all_end(family: list[psutil.Process], limit_s: float = 60.0) -> list[str]:
+    """Wait for every process of the family to end, adopting any child they start meanwhile;
+    returns the command lines of those late children."""
+    known = {p.pid: p for p in family}
+    late: list[str] = []
+    deadline = time.monotonic() + limit_s
+    while live := [p for p in known.values() if not _ended(p)]:
+        for process in live:
+            try:
+                children = process.children(recursive=True)
+            except psutil.Error:
+                continue
+            for child in children:
+                if child.pid not in known:
+                    known[child.pid] = child
+                    with contextlib.suppress(psutil.Error):
+                        late.append(" ".join(child.cmdline()) or child.name())
+        assert time.monotonic() < deadline, f"still running: {[p.pid for p in live]}"
+        time.sleep(0.02)  # polling other processes' state, bounded by the deadline
+    return late
+
+
+def _first_worker(owner: psutil.Process) -> list[psutil.Process]:
+    """The owner's family as soon as a run worker is among it (still importing, not set up)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        family = owner.children(recursive=True)
+        with contextlib.suppress(psutil.Error):
+            if any("jupyter_deploy.runs.worker" in p.cmdline() for p in family):
+                return family
+        time.sleep(0.005)  # polling for the spawn, bounded by the deadline
+    raise AssertionError("no run worker was started")
+
+
+@pytest.mark.parametrize("owner_kind", ["server", "cli"])
+def test_a_worker_orphaned_while_starting_ends_without_starting_a_kernel(
+    owner_kind: str, server: Server, tmp_path: Path
+) -> None:
+    # Killed before the worker could ask to die with it: the worker must notice on its own.
+    if owner_kind == "server":
+        server.start()
+        assert server.proc is not None
+        code, run = server.request("POST", "/jupyter-deploy/runs", {"notebook": "proj/slow.ipynb"})
+        assert code == 201, run
+        owner = server.proc
+    else:
+        owner = subprocess.Popen(
+            [JUPYTER, "deploy", "run", "slow.ipynb"],
+            cwd=tmp_path / "proj",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    try:
+        family = _first_worker(psutil.Process(owner.pid))
+        os.kill(owner.pid, signal.SIGKILL)
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+        owner.wait(timeout=10)
+    late = _follow_until_all_end(family)
+    assert late == [], f"an orphaned worker went on to start: {late}"
+
+
+def test_killing_the_cli_mid_run_ends_worker_fork_server_and_kernel(tmp_path: Path) -> None:
+    make_project(tmp_path / "proj")
+    owner = subprocess.Popen(
+        [JUPYTER, "deploy", "run", "slow.ipynb"],
+        cwd=tmp_path / "proj",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        family, names = Server.wait_for(lambda: _kernel_up(owner.pid), "the run's kernel")
+        os.kill(owner.pid, signal.SIGKILL)
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+        owner.wait(timeout=10)
+    assert "runs.worker" in names, names
+    assert "runs.zygote" in names, names
+    assert _follow_until_all_end(family) == []
+
+
+def _kernel_up(pid: int) -> tuple[list[psutil.Process], str] | None:
+    """The owner's family once a kernel is among it, with its command lines."""
+    with contextlib.suppress(psutil.Error):
+        family = psutil.Process(pid).children(recursive=True)
+        if kernels_among(family):
+            return family, " ".join(" ".join(p.cmdline()) for p in family)
+    return None

@@ -93,7 +93,7 @@ class ForkServerClient:
 
     def _start(self) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_deploy.runs.zygote"],
+            [sys.executable, "-m", "jupyter_deploy.runs.zygote", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.log if self.log is not sys.stderr else None,

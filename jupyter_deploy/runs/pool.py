@@ -4,6 +4,7 @@ to exactly one run; the pool hands out ready workers and keeps spare ones warm."
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -101,6 +102,7 @@ class WorkerPool:
             "-m",
             "jupyter_deploy.runs.worker",
             self.kernel_name,
+            str(os.getpid()),  # the worker ends with us, even if we die before it is set up
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=self.log if self.log is not None else asyncio.subprocess.DEVNULL,

@@ -16,8 +16,12 @@ FINAL = ("succeeded", "failed", "cancelled", "interrupted")
 STATUSES = (*ACTIVE, *FINAL)
 
 
+def timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return timestamp(datetime.now(timezone.utc))
 
 
 class RunRecords:

@@ -8,9 +8,9 @@ import asyncio
 import json
 import os
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from ..store import STATE_DIR, open_store
 from . import workspace
 from .parameters import Parameter, check_values, parameters_of, read_notebook
 from .pool import WorkerGone, WorkerPool, WorkerProcess
-from .records import FINAL, STATUSES, RunRecords, now
+from .records import FINAL, STATUSES, RunRecords, now, timestamp
 from .sweep import expand
 
 Listener = Callable[[dict[str, Any]], None]
@@ -314,14 +314,13 @@ class RunService:
         ws = workspace.workspace_dir(self.project_dir, run_id)
         notebook = ws / row["notebook"]
         total = len(nb["cells"]) + (1 if row["parameters"] else 0)
-        started = time.monotonic()
-        # Claim the run first: a run cancelled while queued never gets a workspace.
+        # Claim the run first: a run cancelled while queued never gets a workspace. It is running
+        # from here, but started_at waits for its worker: preparing is not part of its duration.
         moved = await asyncio.to_thread(
             self.records.update,
             run_id,
             when_status=("queued",),
             status="running",
-            started_at=now(),
             progress_cell=0,
             progress_total=total,
             output_notebook=notebook.relative_to(self.project_dir).as_posix(),
@@ -335,8 +334,16 @@ class RunService:
         pool = self._pool(kernel)
         worker = await pool.acquire()
         self._workers[run_id] = worker
+        # The run's one clock, from the moment its ready worker gets the job: the time limit, the
+        # recorded duration and started_at/finished_at all count from this instant.
+        loop = asyncio.get_running_loop()
+        began, started_at = loop.time(), datetime.now(timezone.utc)
         await asyncio.to_thread(
-            self.records.update, run_id, worker_pid=worker.pid, worker_started=worker.started
+            self.records.update,
+            run_id,
+            started_at=timestamp(started_at),
+            worker_pid=worker.pid,
+            worker_started=worker.started,
         )
         if (await self._row(run_id) or {}).get("cancel_requested"):
             await worker.kill()
@@ -349,11 +356,15 @@ class RunService:
             "total_cells": total,
         }
         outcome: dict[str, Any] = {}
+        limit = row["time_limit"]
         try:
             await worker.send(job)
-            await asyncio.wait_for(self._follow(run_id, worker, outcome), timeout=row["time_limit"])
+            left = None if limit is None else max(0.0, began + limit - loop.time())
+            await asyncio.wait_for(self._follow(run_id, worker, outcome), timeout=left)
+            ended = loop.time()
             pool.release(worker, warm=self.keep_warm or self._queued_here())
         except TimeoutError:
+            ended = loop.time()
             await worker.kill()
             outcome = {
                 "status": "failed",
@@ -365,6 +376,7 @@ class RunService:
                 },
             }
         except (WorkerGone, ConnectionError):
+            ended = loop.time()
             await worker.kill()
             outcome = {
                 "status": "failed",
@@ -387,14 +399,15 @@ class RunService:
         if outcome.get("error"):
             outcome["error"] = _locate_cell(notebook, outcome["error"], outcome.get("cell_id"))
         metrics, files = await asyncio.to_thread(self._results, ws, before, config, row["notebook"])
+        duration = ended - began
         await asyncio.to_thread(
             self.records.update,
             run_id,
             when_status=("running",),
             status=outcome["status"],
             error=outcome.get("error"),
-            finished_at=now(),
-            duration_s=round(time.monotonic() - started, 3),
+            finished_at=timestamp(started_at + timedelta(seconds=duration)),
+            duration_s=round(duration, 3),
             metrics=metrics,
             files=files,
             environment=outcome.get("environment"),

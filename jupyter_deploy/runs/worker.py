@@ -198,7 +198,6 @@ def main() -> int:
     global _events
     _events = os.fdopen(os.dup(1), "w", buffering=1)
     sys.stdout = sys.stderr
-    die_with_parent()
     papermill_hooks.register()
     worker = Worker(sys.argv[1] if len(sys.argv) > 1 else "python3")
 
@@ -214,6 +213,9 @@ def main() -> int:
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+    # Its owner (server or CLI) passes its pid: a worker orphaned even before it got here stops.
+    owner = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    die_with_parent(owner, signal.SIGTERM, watch=True)
     worker.start_kernel()
     # After each run the kernel is discarded; the owner says "warm" when another run is coming,
     # so a finished sweep does not start kernels nobody will use.

@@ -110,24 +110,26 @@ class ForkServer:
         # The child reports once it leads its own session, so the caller can signal its
         # process group from the moment it has the pid.
         ready_r, ready_w = os.pipe()
+        me = os.getpid()
         # CPython's collector writes to every object it scans, turning shared pages into private
         # copies; frozen objects are never scanned (the recipe in the `gc` docs for fork servers).
         gc.freeze()
         pid = os.fork()
         if pid == 0:
             os.close(ready_r)
-            _become_kernel(request, ready_w, self.replies)  # never returns
+            _become_kernel(request, ready_w, self.replies, me)  # never returns
         os.close(ready_w)
         with os.fdopen(ready_r, "rb") as ready:
             ok = ready.read(1) == b"1"
         return {"pid": pid} if ok else {"error": "the forked kernel failed to start"}
 
 
-def _become_kernel(request: dict[str, Any], ready_w: int, replies: TextIO) -> None:
+def _become_kernel(request: dict[str, Any], ready_w: int, replies: TextIO, server: int) -> None:
     code = 1
     try:
         os.setsid()
-        die_with_parent()
+        # ipykernel's own parent poller (parent_handle below) watches us from then on.
+        die_with_parent(server)
         # Its command line is the fork server's; at least `ps`/`top` name it for what it is.
         set_process_name("ipykernel")
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server's reaper is not the kernel's
@@ -207,7 +209,9 @@ def main() -> int:
     gc.disable()  # no collections here: freed holes in shared pages would be copied per kernel
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
-    die_with_parent()
+    # SIGKILL: nothing here needs cleaning up, and its kernels get their own parent-death signal.
+    # No watching thread (forking with one running is unsafe); EOF on stdin is the fallback.
+    die_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else None, signal.SIGKILL)
     # As ipykernel_launcher does: the launch directory is not an import location.
     if sys.path and (sys.path[0] in ("", os.getcwd())):
         del sys.path[0]
