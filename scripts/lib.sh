@@ -51,3 +51,39 @@ install_project() {
   (cd "$REPO" && jlpm install && jlpm build)
   jupyter-builder develop --overwrite "$REPO" >/dev/null
 }
+
+# Stages: `run_stage NAME CMD...` runs CMD in a subshell with `set -e`, so a failing command ends
+# its own stage and no other; every stage runs, and `stage_summary` lists them all (name, result,
+# seconds) and fails if any failed. Stages share no shell state: export what later ones need.
+STAGES=()
+
+run_stage() {
+  local name="$1" began=$SECONDS rc result=ok errexit=0
+  shift
+  [[ $- == *e* ]] && errexit=1
+  step "$name"
+  set +e
+  (set -e; "$@")
+  rc=$?
+  [ "$errexit" -eq 1 ] && set -e
+  if [ "$rc" -ne 0 ]; then
+    result=FAILED
+    printf '\033[1;31m==> %s FAILED (exit %d)\033[0m\n' "$name" "$rc" >&2
+  fi
+  STAGES+=("$name"$'\t'"$result"$'\t'"$((SECONDS - began))")
+}
+
+stage_summary() {
+  local row name result seconds failed=0
+  printf '\n\033[1m%-32s %-7s %8s\033[0m\n' STAGE RESULT SECONDS
+  for row in "${STAGES[@]}"; do
+    IFS=$'\t' read -r name result seconds <<<"$row"
+    printf '%-32s %-7s %8s\n' "$name" "$result" "$seconds"
+    [ "$result" = ok ] || failed=$((failed + 1))
+  done
+  if [ "$failed" -gt 0 ]; then
+    printf '%d of %d stages FAILED\n' "$failed" "${#STAGES[@]}"
+    return 1
+  fi
+  printf 'all %d stages passed\n' "${#STAGES[@]}"
+}

@@ -1,32 +1,21 @@
 #!/usr/bin/env bash
-# Run the whole test suite against an installed checkout (see .ci/run for the installing part).
+# Run every test stage against an installed checkout (.ci/run installs it, then sources this file
+# for `test_stages`). A failing stage does not stop the others: the summary at the end lists them
+# all, and the exit status is non-zero if any failed.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$REPO"
-export PATH="$VENV/bin:$PATH"
 
-step "Python: ruff, mypy"
-ruff check jupyter_deploy tests
-ruff format --check jupyter_deploy tests
-mypy
+galata() {
+  cd "$REPO/ui-tests"
+  jlpm install
+  jlpm playwright test
+}
 
-step "Python: pytest"
-python -m pytest -p no:cacheprovider
-
-step "Frontend: eslint, prettier, jest"
-jlpm lint:check
-jlpm test
-
-step "UI: Galata in Chromium"
-(cd ui-tests && jlpm install && jlpm playwright test)
-
-step "Packaging: a pip-installed wheel enables both extensions"
-bash scripts/check-package.sh
-
-step "Doctor in this environment"
-jupyter deploy doctor --project examples --json > "${TMPDIR:-/tmp}/jupyter-deploy-doctor.json"
-python - "${TMPDIR:-/tmp}/jupyter-deploy-doctor.json" <<'PY'
+doctor_check() {
+  local report="${TMPDIR:-/tmp}/jupyter-deploy-doctor.json"
+  jupyter deploy doctor --project examples --json >"$report"
+  python - "$report" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 docker = next(c for c in report["checks"] if c["id"] == "docker")
@@ -35,3 +24,23 @@ print(f"Docker engine: {docker['status']} {docker['value']}; target: {report['ta
 assert docker["status"] == "ok", "the Docker engine must be reachable in CI"
 assert report["target"]["name"] == "docker", "auto must pick docker when the engine is reachable"
 PY
+}
+
+test_stages() {
+  run_stage "ruff check" ruff check jupyter_deploy tests
+  run_stage "ruff format" ruff format --check jupyter_deploy tests
+  run_stage "mypy" mypy
+  run_stage "pytest" python -m pytest -p no:cacheprovider
+  run_stage "eslint, prettier" jlpm lint:check
+  run_stage "jest" jlpm test
+  run_stage "Galata in Chromium" galata
+  run_stage "packaging: pip-installed wheel" bash scripts/check-package.sh
+  run_stage "doctor in this environment" doctor_check
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then  # run, not sourced
+  cd "$REPO"
+  export PATH="$VENV/bin:$PATH"
+  test_stages
+  stage_summary
+fi
