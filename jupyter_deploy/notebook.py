@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from .config import CONFIG_FILE_NAME, find_project, load_config
+from .deployments.ledger import LedgerFile
 from .deployments.metrics import MetricsSampler, window
 from .errors import NotFound
 
@@ -180,9 +181,10 @@ def _live_since(deployment: Mapping[str, Any]) -> float | None:
     since = _timestamp(deployment.get("live_since"))
     if since is not None:
         return since
+    # Without a record, the oldest replica's start is the nearest to the endpoint's.
     starts = [_timestamp(r.get("started_at")) for r in _replicas(deployment)]
     known = [s for s in starts if s is not None]
-    return max(known) if known else None
+    return min(known) if known else None
 
 
 def _replicas(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -200,23 +202,25 @@ def measure(
     deployment: Mapping[str, Any],
     seconds: float = 1.0,
     sampler: MetricsSampler | None = None,
+    ledger: LedgerFile | None = None,
 ) -> Measured:
     """Two metrics samples of the deployment's replicas `seconds` apart. When no request came in
-    between, the totals since the replicas started stand in, and the label says so."""
-    listed = [
-        (str(r.get("id")), str(r["address"]), r.get("version"))
-        for r in _replicas(deployment)
-        if r.get("address")
-    ]
+    between, the totals since the replicas started stand in, and the label says so. `ledger`:
+    the deployment's (its totals then count replaced and restarted replicas too)."""
+    replicas = [r for r in _replicas(deployment) if r.get("address")]
+    listed = [(str(r.get("id")), str(r["address"]), r.get("version")) for r in replicas]
     if not listed:
         return Measured(label="no replicas")
-    sampler = sampler or MetricsSampler()
+    restarts = {
+        str(r.get("id")): r["restarts"] for r in replicas if isinstance(r.get("restarts"), int)
+    }
+    sampler = sampler or MetricsSampler(share_history=False)
     name = str(deployment.get("name") or "deployment")
-    first = sampler.sample(name, listed)
+    first = sampler.sample(name, listed, restarts, ledger)
     if not first["replicas"]:
         return Measured(label="no replica answered")
     time.sleep(seconds)
-    later = sampler.sample(name, listed)
+    later = sampler.sample(name, listed, restarts, ledger)
     recent = window(first, later)
     if recent["p50"] is not None:
         return Measured(later, recent, f"last {_number(seconds)} s")
@@ -509,7 +513,13 @@ def status(name: str | None = None, project: str | Path | None = None) -> Deploy
     folder at or above the working directory holding jupyter-deploy.yaml), with its traffic
     measured over about a second."""
     deployment = _lookup(name, project)
-    found = measure(deployment) if deployment.get("status") == "running" else Measured()
+    if deployment.get("status") == "running":
+        from .deployments.service import ledger_file
+
+        ledger = ledger_file(_project_dir(project), str(deployment["name"]))
+        found = measure(deployment, ledger=ledger)
+    else:
+        found = Measured()
     if deployment.get("status") != "running":
         found.label = f"not running ({deployment.get('status') or 'unknown'})"
     return DeploymentStatus(deployment, found.metrics, found.window, found.label)

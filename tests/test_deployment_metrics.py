@@ -4,16 +4,20 @@ real model server."""
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from test_runtime_server import _free_port, failing  # noqa: F401  (the server fixture, reused)
 
+from jupyter_deploy.deployments.ledger import LedgerFile
 from jupyter_deploy.deployments.metrics import (
+    HISTORY_POINTS,
     MetricsSampler,
     Snapshot,
     parse,
     quantile,
+    retire,
     scrape,
     window,
 )
@@ -149,6 +153,8 @@ def test_window_rates_errors_and_resets(tmp_path: Path) -> None:
     empty = window({**first, "at": 1.0}, {**first, "at": 2.0})
     assert empty == {
         "seconds": 1.0,
+        "requests": 0,
+        "errors": 0,
         "request_rate": 0.0,
         "error_rate": 0.0,
         "p50": None,
@@ -191,6 +197,7 @@ def test_totals_survive_a_restart_and_a_replacement(tmp_path: Path) -> None:
         "in_flight",
         "latency",
         "by_version",
+        "history",
     }
     # Deployments are counted apart.
     assert sampler.apply("other", [("r2", replica(tmp_path / "6", ok=1), None)])["requests"] == 1
@@ -260,3 +267,126 @@ def test_concurrent_samples_never_count_twice(failing: tuple[str, Path]) -> None
         assert values == sorted(values)
     truth = parse(httpx.get(f"{base}/metrics").text).requests
     assert sampler.sample("demo", listed)["requests"] == truth
+
+
+def _served(base: str) -> float:
+    """What the server itself says it answered (served routes)."""
+    return parse(httpx.get(f"{base}/metrics").text).requests
+
+
+def test_requests_after_the_last_sample_count_once_the_replica_is_retired(
+    failing: tuple[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The panel samples every 2 s; an update stops the old replica in between. What it answered
+    after the last sample is read once more before it stops, and counted exactly once."""
+    base, _ = failing
+    address = base.removeprefix("http://")
+    ledger = LedgerFile(tmp_path / "metrics.json")
+    sampler = MetricsSampler()
+    sampler.sample("demo", [("r1", address, "demo@v1")], {"r1": 0}, ledger)
+    for x in range(6):
+        assert httpx.post(f"{base}/predict", json=[{"x": x}]).status_code == 200
+    assert httpx.post(f"{base}/predict", json=[{"x": 13}]).status_code == 500
+    truth = _served(base)
+    final = retire(ledger, "r1", address, "demo@v1", 0, timeout_s=5)
+    assert final is not None
+    assert final.requests == truth
+    # The replica is gone; a scrape that listed it before it went does not count it again.
+    for listed in ([], [("r1", address, "demo@v1")]):
+        m = sampler.sample("demo", listed, {"r1": 0}, ledger)
+        assert m["requests"] == truth
+        assert m["by_version"] == {"demo@v1": truth}
+    # Another process (a notebook, the CLI) reads the same totals from the ledger.
+    assert LedgerFile(ledger.path).read().ledger.totals().requests == truth
+
+
+def test_the_ledger_tells_restarts_from_late_scrapes(tmp_path: Path) -> None:
+    """Two processes (the server's sampler and a CLI update, say) share one ledger; their
+    scrapes can land out of order. A restart count tells a new life from an older scrape."""
+    path = tmp_path / "metrics.json"
+    server, cli = LedgerFile(path), LedgerFile(path)
+
+    def observe(ledger: LedgerFile, ok: int, restarts: int, folder: str) -> float:
+        with ledger.changing() as recorded:
+            recorded.ledger.observe("r1", replica(tmp_path / folder, ok=ok), "iris@v1", restarts)
+            return recorded.ledger.totals().requests
+
+    assert observe(server, 10, 0, "a") == 10
+    assert observe(cli, 12, 0, "b") == 12
+    assert observe(server, 11, 0, "c") == 12  # scraped before the cli's: older, not a restart
+    assert observe(cli, 3, 1, "d") == 15  # restarted: 12 of its first life kept
+    assert observe(server, 13, 0, "e") == 15  # listed before that restart: ignored
+    assert observe(server, 5, 1, "f") == 17
+    with cli.changing() as recorded:
+        recorded.ledger.retire("r1")
+    assert observe(server, 20, 1, "g") == 17  # retired: a late scrape cannot count it again
+    recorded_now = LedgerFile(path).read()
+    assert recorded_now.ledger.live == {}
+    assert recorded_now.ledger.folded == ["r1"]
+    assert recorded_now.ledger.totals().by_version == {"iris@v1": 17}
+    # A ledger that cannot be read starts counting afresh rather than failing every request.
+    path.write_text("{not json")
+    assert LedgerFile(path).read().ledger.totals().requests == 0
+
+
+class Clock:
+    def __init__(self, at: float = 1_000_000.0) -> None:
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def test_history_points_and_a_new_server_sees_them(tmp_path: Path) -> None:
+    clock = Clock()
+    ledger = LedgerFile(tmp_path / "metrics.json")
+    sampler = MetricsSampler(clock=clock)
+
+    def sample(ok: int, errors: int = 0, seconds: float = 0.003) -> dict[str, Any]:
+        snap = replica(tmp_path / f"r{clock.at}", ok=ok, errors=errors, seconds=seconds)
+        return sampler.apply("d", [("r1", snap, "iris@v1")], {"r1": 0}, ledger)
+
+    assert sample(0)["history"] == []  # one sample is no window yet
+    clock.at += 2
+    m = sample(10)
+    assert m["history"] == [
+        {"at": clock.at, "request_rate": 5.0, "error_rate": 0.0, "p50": m["history"][0]["p50"],
+         "p99": m["history"][0]["p99"]},
+    ]  # fmt: skip
+    assert 0.0025 < m["history"][0]["p50"] <= 0.005
+    clock.at += 0.5  # a second panel asking soon after: no point, the window keeps growing
+    assert len(sample(12)["history"]) == 1
+    clock.at += 1.5
+    points = sample(18, errors=2, seconds=0.3)["history"]
+    assert len(points) == 2
+    assert points[1]["request_rate"] == 5.0  # 10 more over the 2 s since the last point
+    assert points[1]["error_rate"] == pytest.approx(0.2)
+    clock.at += 2
+    saved = sample(20, errors=2)["history"]
+    assert saved[-1]["error_rate"] == 0.0
+    clock.at += 2
+    assert sample(20, errors=2)["history"][-1]["error_rate"] is None  # no request: undefined
+    clock.at += 600  # nobody looked for ten minutes: no point averages the silence
+    assert len(sample(20, errors=2)["history"]) == 4
+    # The server restarted: a new sampler reads the history its predecessor kept (written
+    # with the counts they changed, else at most every 10 s: the quiet point after is not).
+    clock.at += 2
+    reopened = MetricsSampler(clock=clock)
+    snap = replica(tmp_path / "again", ok=21, errors=2)
+    again = reopened.apply("d", [("r1", snap, "iris@v1")], {"r1": 0}, ledger)
+    assert again["history"] == saved
+    assert again["requests"] == 23
+
+
+def test_history_is_bounded(tmp_path: Path) -> None:
+    clock = Clock()
+    sampler = MetricsSampler(clock=clock)
+    snap = replica(tmp_path, ok=1)
+    for _ in range(HISTORY_POINTS + 20):
+        clock.at += 2
+        m = sampler.apply("d", [("r1", snap, None)])
+    assert len(m["history"]) == HISTORY_POINTS
+    assert m["history"][-1]["at"] == clock.at
+    assert sampler.history("d") == m["history"]
+    assert sampler.history("unknown") == []

@@ -138,6 +138,19 @@ class Gateway:
         with self._locked():
             self._stop(grace_s)
 
+    def wait_drained(self, timeout_s: float) -> bool:
+        """Wait until the workers a switch replaced have exited: they finish the requests they
+        had (sent to the old replicas) first, so afterwards no request can reach those. False
+        if some remain after `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            master = self._router.master()
+            if master is None or not any(leaving for _, leaving in _workers(master)):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
     # The steps, each called with the folder's lock held.
 
     def _start(self, wanted: tuple[Upstream, ...]) -> None:

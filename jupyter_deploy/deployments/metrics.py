@@ -2,9 +2,8 @@
 added up into the contract's Metrics shape; rates and latency quantiles over a window come from
 two such samples.
 
-Totals never go down: a replica that restarts begins its counters again at zero, and one that an
-update replaces disappears with its counts. The sampler remembers each replica's last values so
-that what it had counted stays in the totals either way."""
+Totals never go down and lose nothing: what each replica counted is kept in the deployment's
+ledger (ledger.py) through its restarts and after an update replaced it."""
 
 import math
 import re
@@ -12,12 +11,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..runtime.metrics import BUCKETS
+from .ledger import Ledger, LedgerFile, Recorded, Snapshot, Totals
+
+__all__ = [
+    "MetricsSampler", "Snapshot", "final_scrape", "parse", "quantile", "retire", "scrape",
+    "scrape_one", "window",
+]  # fmt: skip
 
 SERVED_ROUTES = ("predict", "v2_infer")
 _LABEL = re.compile(r'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"')
@@ -25,25 +32,10 @@ _UNESCAPE = re.compile(r"\\(.)")
 _MAX_SCRAPE_BYTES = 4 * 1024 * 1024
 # Replicas listen on loopback: a proxy from the environment must not stand between.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass
-class Snapshot:
-    """What one replica's `/metrics` said, restricted to the served routes."""
-
-    requests: float = 0.0
-    errors: float = 0.0  # 5xx
-    rejected: float = 0.0  # 4xx
-    predictions: float = 0.0
-    in_flight: float = 0.0
-    # Cumulative count at each upper bound (seconds); math.inf is the last key.
-    buckets: dict[float, float] = field(default_factory=dict)
-    latency_sum: float = 0.0
-    latency_count: float = 0.0
-    version: str | None = None
-
-    def counters(self) -> tuple[float, ...]:
-        return (self.requests, self.predictions, self.latency_count)
+HISTORY_POINTS = 200
+HISTORY_SPACING_S = 1.5  # at most one point this often, however many panels ask
+HISTORY_GAP_S = 60.0  # a longer silence (nobody looking) starts afresh
+HISTORY_SAVE_S = 10.0
 
 
 def _labels(text: str) -> dict[str, str]:
@@ -132,6 +124,37 @@ def scrape_one(address: str, timeout: float = 2.0) -> Snapshot | None:
     return parse(text)
 
 
+def final_scrape(address: str, timeout_s: float) -> Snapshot | None:
+    """A replica's values once nothing but this scrape is in flight on it (the gateway sends it
+    no more requests and those it had are answered), or as they are after `timeout_s`; None if
+    it does not answer. A request is counted only after its answer is sent, so the in-flight
+    gauge, not the client's answer, says when the counts are complete."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        snap = scrape_one(address, timeout=min(2.0, max(timeout_s, 0.1)))
+        if snap is None or snap.in_flight <= 1 or time.monotonic() >= deadline:
+            return snap
+        time.sleep(0.02)
+
+
+def retire(
+    ledger: LedgerFile,
+    replica_id: str,
+    address: str,
+    version: str | None,
+    restarts: int | None,
+    timeout_s: float,
+) -> Snapshot | None:
+    """Fold a replica's final values into the deployment's ledger: called once no request can
+    reach it any more, before it stops. One that does not answer keeps the values last seen."""
+    snap = final_scrape(address, timeout_s)
+    with ledger.changing() as recorded:
+        if snap is not None:
+            recorded.ledger.observe(replica_id, snap, version or snap.version, restarts)
+        recorded.ledger.retire(replica_id)
+    return snap
+
+
 def scrape(addresses: Iterable[str], timeout: float = 2.0) -> dict[str, Snapshot]:
     """The snapshots of the replicas that answered, by address; scraped concurrently so that one
     slow replica costs one timeout, not one per replica."""
@@ -144,64 +167,33 @@ def scrape(addresses: Iterable[str], timeout: float = 2.0) -> dict[str, Snapshot
 
 
 @dataclass
-class _Totals:
-    requests: float = 0.0
-    errors: float = 0.0
-    rejected: float = 0.0
-    predictions: float = 0.0
-    buckets: dict[float, float] = field(default_factory=dict)
-    latency_sum: float = 0.0
-    latency_count: float = 0.0
-    by_version: dict[str, float] = field(default_factory=dict)
-
-    def add(self, snap: Snapshot, version: str | None) -> None:
-        self.merge(
-            _Totals(
-                snap.requests, snap.errors, snap.rejected, snap.predictions, snap.buckets,
-                snap.latency_sum, snap.latency_count, {version: snap.requests} if version else {},
-            )
-        )  # fmt: skip
-
-    def merge(self, other: "_Totals") -> None:
-        self.requests += other.requests
-        self.errors += other.errors
-        self.rejected += other.rejected
-        self.predictions += other.predictions
-        for bound, count in other.buckets.items():
-            self.buckets[bound] = self.buckets.get(bound, 0.0) + count
-        self.latency_sum += other.latency_sum
-        self.latency_count += other.latency_count
-        for version, count in other.by_version.items():
-            self.by_version[version] = self.by_version.get(version, 0.0) + count
-
-
-@dataclass
-class _Seen:
-    snapshot: Snapshot
-    version: str | None
-    restarts: int | None
-
-
-@dataclass
 class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
-    retired: _Totals = field(default_factory=_Totals)
-    last: dict[str, _Seen] = field(default_factory=dict)
-
-
-def _is_reset(before: _Seen, now: Snapshot, restarts: int | None) -> bool:
-    if before.restarts is not None and restarts is not None and restarts != before.restarts:
-        return True
-    return any(n < b for n, b in zip(now.counters(), before.snapshot.counters(), strict=True))
+    ledger: Ledger = field(default_factory=Ledger)  # when no file keeps it
+    history: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=HISTORY_POINTS))
+    baseline: dict[str, Any] | None = None  # the sample the next point's window starts at
+    seeded: bool = False
+    saved_at: float = -math.inf
 
 
 class MetricsSampler:
-    """Per deployment, the last values of each replica, so totals survive restarts and updates.
+    """Per deployment, the totals of its replicas (kept in its ledger: see ledger.py) and the
+    recent history of its traffic: one point (request rate, error rate, p50, p99) per window
+    between two samples, whoever asked for them, so a panel opened later shows what came before.
 
     Replica ids must be stable for a replica's life (the target's id)."""
 
-    def __init__(self, timeout: float = 2.0) -> None:
+    def __init__(
+        self,
+        timeout: float = 2.0,
+        clock: Callable[[], float] = time.time,
+        share_history: bool = True,
+    ) -> None:
+        """`share_history`: write the history into the ledger file, for the next server (a
+        notebook's one-off measure keeps its own)."""
         self.timeout = timeout
+        self.clock = clock
+        self.share_history = share_history
         self._lock = threading.Lock()
         self._states: dict[str, _State] = {}
 
@@ -209,37 +201,47 @@ class MetricsSampler:
         with self._lock:
             self._states.pop(deployment, None)
 
+    def history(self, deployment: str) -> list[dict[str, Any]]:
+        with self._lock:
+            state = self._states.get(deployment)
+        return list(state.history) if state is not None else []
+
     def sample(
         self,
         deployment: str,
         replicas: Iterable[tuple[str, str, str | None]],
         restarts: Mapping[str, int] | None = None,
+        ledger: LedgerFile | None = None,
     ) -> dict[str, Any]:
-        """Scrape `replicas` ((id, address, version) each) and return the deployment's Metrics.
-        `restarts` (replica id → restart count, as the target reports it) catches a replica that
-        restarted and counted past its old values between two samples."""
+        """Scrape `replicas` ((id, address, version) each) and return the deployment's Metrics
+        with its `history`. `restarts` (replica id → restart count, as the target reports it)
+        tells a replica's lives apart; `ledger` keeps the totals (in memory when None)."""
         listed = list(replicas)
-        with self._lock:
-            state = self._states.setdefault(deployment, _State())
-        # One sample of a deployment at a time: two interleaved ones could apply an older scrape
-        # after a newer one, which would read as a reset and count twice.
+        state = self._state(deployment)
+        # One sample of a deployment at a time in this process: two interleaved ones would
+        # apply an older scrape after a newer one (the ledger copes, but history would not).
         with state.lock:
             found = scrape((address for _, address, _ in listed), self.timeout)
-            return self._apply(state, listed, found, restarts or {})
+            return self._apply(state, listed, found, restarts or {}, ledger)
 
     def apply(
         self,
         deployment: str,
         replicas: Iterable[tuple[str, Snapshot | None, str | None]],
         restarts: Mapping[str, int] | None = None,
+        ledger: LedgerFile | None = None,
     ) -> dict[str, Any]:
         """As `sample`, with the snapshots already at hand ((id, snapshot or None, version))."""
+        replicas = list(replicas)
         listed = [(rid, rid, version) for rid, _, version in replicas]
         snaps = {rid: snap for rid, snap, _ in replicas if snap is not None}
-        with self._lock:
-            state = self._states.setdefault(deployment, _State())
+        state = self._state(deployment)
         with state.lock:
-            return self._apply(state, listed, snaps, restarts or {})
+            return self._apply(state, listed, snaps, restarts or {}, ledger)
+
+    def _state(self, deployment: str) -> _State:
+        with self._lock:
+            return self._states.setdefault(deployment, _State())
 
     def _apply(
         self,
@@ -247,40 +249,64 @@ class MetricsSampler:
         listed: list[tuple[str, str, str | None]],
         found: Mapping[str, Snapshot],
         restarts: Mapping[str, int],
+        ledger: LedgerFile | None,
     ) -> dict[str, Any]:
-        present = {rid for rid, _, _ in listed}
-        for rid in [r for r in state.last if r not in present]:
-            gone = state.last.pop(rid)  # replaced by an update, or scaled away
-            state.retired.add(gone.snapshot, gone.version)
-        scraped = 0
-        in_flight = 0.0
-        for rid, address, version in listed:
-            snap = found.get(address)
-            if snap is None:
-                continue  # keeps its last values until it answers again or is gone
-            scraped += 1
-            # Each replica counts the scrape it is answering as in flight: it is not traffic.
-            in_flight += max(snap.in_flight - 1, 0)
-            count = restarts.get(rid)
-            before = state.last.get(rid)
-            if before is not None and _is_reset(before, snap, count):
-                state.retired.add(before.snapshot, before.version)
-            state.last[rid] = _Seen(snap, version or snap.version, count)
-        totals = _Totals()
-        totals.merge(state.retired)
-        for seen in state.last.values():
-            totals.add(seen.snapshot, seen.version)
-        return _metrics(totals, scraped, in_flight)
+        held = ledger.changing() if ledger is not None else nullcontext(Recorded(state.ledger, []))
+        with held as recorded:
+            if ledger is not None and not state.seeded:
+                state.history.extend(recorded.history)  # what an earlier server saw
+            state.seeded = True
+            scraped, in_flight, changed = 0, 0.0, False
+            for rid, address, version in listed:
+                snap = found.get(address)
+                if snap is None:
+                    continue  # keeps its last values until it answers again or is retired
+                scraped += 1
+                # Each replica counts the scrape it is answering as in flight: it is not traffic.
+                in_flight += max(snap.in_flight - 1, 0)
+                seen = recorded.ledger.observe(
+                    rid, snap, version or snap.version, restarts.get(rid)
+                )
+                changed = seen or changed
+            metrics = _metrics(recorded.ledger.totals(), scraped, in_flight, self.clock())
+            added = self._add_point(state, metrics)
+            # The history rides along when the file is written anyway, else every so often.
+            due = added and metrics["at"] - state.saved_at >= HISTORY_SAVE_S
+            if ledger is not None and self.share_history and (changed or due):
+                recorded.history = list(state.history)
+                state.saved_at = metrics["at"]
+        metrics["history"] = list(state.history)
+        return metrics
+
+    def _add_point(self, state: _State, metrics: dict[str, Any]) -> bool:
+        base, at = state.baseline, float(metrics["at"])
+        gap = at - float(base["at"]) if base is not None else math.inf
+        if 0 <= gap < HISTORY_SPACING_S:
+            return False  # too soon: the next window starts where this one did
+        state.baseline = metrics
+        if gap > HISTORY_GAP_S or gap < 0:
+            return False  # nobody looked for a while: no point averages the silence
+        span = window(base or metrics, metrics)
+        state.history.append(
+            {
+                "at": at,
+                "request_rate": round(span["request_rate"], 6),
+                "error_rate": round(span["error_rate"], 6) if span["requests"] else None,
+                "p50": span["p50"],
+                "p99": span["p99"],
+            }
+        )
+        return True
 
 
-def _metrics(totals: _Totals, scraped: int, in_flight: float) -> dict[str, Any]:
+def _metrics(totals: Totals, scraped: int, in_flight: float, at: float) -> dict[str, Any]:
     finite = sorted(b for b in totals.buckets if not math.isinf(b)) or list(BUCKETS)
     counts = [round(totals.buckets.get(b, 0.0)) for b in finite]
     counts.append(round(totals.buckets.get(math.inf, totals.latency_count)))
     for i in range(1, len(counts)):  # stays cumulative should replicas disagree on bounds
         counts[i] = max(counts[i], counts[i - 1])
     return {
-        "at": round(time.time(), 3),
+        "at": round(at, 3),
         "replicas": scraped,
         "requests": round(totals.requests),
         "errors": round(totals.errors),
@@ -349,6 +375,8 @@ def window(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> dict[str, An
     bounds = [float(b) for b in after.get("bounds", [])]
     return {
         "seconds": seconds,
+        "requests": requests,
+        "errors": errors,
         "request_rate": requests / seconds if seconds > 0 else 0.0,
         "error_rate": errors / requests if requests > 0 else 0.0,
         "p50": quantile(0.5, bounds, counts) if counts else None,

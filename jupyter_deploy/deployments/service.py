@@ -31,6 +31,8 @@ from ..targets.docker import free_port
 from ..versions import Versions
 from .gateway import Gateway, Upstream, find_nginx
 from .keys import key_file, save_key
+from .ledger import LEDGER_FILE, Ledger, LedgerFile
+from .metrics import MetricsSampler, retire
 from .operations import DeploymentLock, Listener, Operation, busy
 from .records import DeploymentRecords
 
@@ -126,6 +128,10 @@ class Deployments:
 
     def folder(self, name: str) -> Path:
         return self.project_dir / STATE_DIR / DEPLOYMENTS_DIR / name
+
+    def ledger(self, name: str) -> LedgerFile:
+        """The deployment's request totals, kept beside its gateway (ledger.py)."""
+        return ledger_file(self.project_dir, name)
 
     def lock(self, name: str) -> DeploymentLock:
         return DeploymentLock(self.project_dir / STATE_DIR / DEPLOYMENTS_DIR / f"{name}.lock")
@@ -295,11 +301,10 @@ class Deployments:
             previous_version=row["version"] if row["version"] != tag else row["previous_version"],
             replicas=count,
             status="running",
-            live_since=now(),
+            # The endpoint's uptime: an update or a rollback does not begin it again.
+            live_since=(row["live_since"] if row["status"] == "running" else None) or now(),
         )
-        for replica in old:
-            operation.progress("drain", f"{replica.version} replica {replica.id[:12]} drains")
-            target.stop(replica, DRAIN_S)
+        self._retire(row, target, old, operation, keep=new)
         took = round(time.monotonic() - began, 2)
         # Clean-up, not a step of the operation: what went is in the history's detail.
         removed = target.collect_garbage()
@@ -315,9 +320,10 @@ class Deployments:
         target = self.target(row["target"])
         operation.progress("drain", f"the gateway on port {row['port']} stops")
         self.gateway(row).stop()
-        for replica in target.replicas(name, self.project_key):
-            operation.progress("drain", f"replica {replica.id[:12]} drains and stops")
-            target.stop(replica, DRAIN_S)
+        self._retire(row, target, target.replicas(name, self.project_key), operation)
+        with self.ledger(name).changing() as recorded:
+            # Totals are the endpoint's since it came up, as its uptime: the next start is new.
+            recorded.ledger = Ledger(folded=recorded.ledger.folded)
         self.records.update(name, status="stopped", live_since=None)
         self.records.event(name, operation.data["by"], "down", row["version"], "succeeded")
 
@@ -360,6 +366,46 @@ class Deployments:
                 self.records.update(row["name"], status="failed")
             serving = f"; {row['version']} keeps serving" if row["version"] else ""
             raise DeployFailed(f"{exc.message}{serving}", exc.log) from None
+
+    def _retire(
+        self,
+        row: dict[str, Any],
+        target: Target,
+        leaving: list[Replica],
+        operation: Operation | None,
+        keep: list[Replica] | None = None,
+        grace_s: float = DRAIN_S,
+    ) -> None:
+        """Stop replicas the gateway no longer sends requests to, each read one last time once
+        drained, so that what it answered since the last scrape stays in the totals. Called
+        with the deployment's lock held: then `keep` is every replica left, and the ledger
+        forgets any other (one that vanished unseen keeps the values last read)."""
+        now_listed: dict[str, Replica] = {}
+        if leaving:
+            self.gateway(row).wait_drained(grace_s)
+            # Restart counts as they are now: one listed earlier may have restarted since.
+            now_listed = {r.id: r for r in target.replicas(row["name"], self.project_key)}
+        ledger = self.ledger(row["name"])
+        for replica in leaving:
+            if operation is not None:
+                operation.progress("drain", f"{replica.version} replica {replica.id[:12]} drains")
+            restarts = now_listed.get(replica.id, replica).restarts
+            key = _replica_dict(replica)["id"]
+            retire(ledger, key, replica.address, replica.version, restarts, grace_s)
+            target.stop(replica, grace_s)
+        with ledger.changing() as recorded:
+            recorded.ledger.retire_absent({_replica_dict(r)["id"] for r in keep or []})
+
+    def metrics(self, name: str, sampler: MetricsSampler) -> dict[str, Any]:
+        """The deployment's Metrics (with its recent history): its replicas scraped now, their
+        counts added to the deployment's ledger."""
+        listed = self.replicas(name)
+        return sampler.sample(
+            f"{self.project_key}/{name}",
+            [(r["id"], r["address"], r["version"]) for r in listed],
+            {r["id"]: r["restarts"] for r in listed},
+            self.ledger(name),
+        )
 
     def _spec(self, row: dict[str, Any], tag: str, image: str) -> ReplicaSpec:
         return ReplicaSpec(
@@ -466,8 +512,10 @@ class Deployments:
         if row["status"] == "running":
             target = self.target(row["target"])
             replicas = target.replicas(name, self.project_key)
-            for stray in [r for r in replicas if r.version != row["version"]]:
-                target.stop(stray, 1)
+            strays = [r for r in replicas if r.version != row["version"]]
+            # Strays of an update stopped after its switch took traffic: their counts stay.
+            self._retire(row, target, strays, None, [r for r in replicas if r not in strays], 1)
+            for stray in strays:
                 mended.append(f"{name}: removed a {stray.version} replica")
             serving = [r for r in replicas if r.version == row["version"]]
             gateway = self.gateway(row)
@@ -591,6 +639,10 @@ class _EarlyReplicas:
         for replica in self.replicas:
             self.target.stop(replica, 1)
         self.replicas = []
+
+
+def ledger_file(project_dir: Path, name: str) -> LedgerFile:
+    return LedgerFile(project_dir / STATE_DIR / DEPLOYMENTS_DIR / name / LEDGER_FILE)
 
 
 def workers_for(cpus: float | None) -> int:

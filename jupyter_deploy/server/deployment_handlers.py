@@ -144,11 +144,8 @@ class DeploymentMetricsHandler(DeploymentsBase):
     @authorized
     async def get(self, name: str) -> None:
         service = await self.from_query()
-        listed = await asyncio.to_thread(service.replicas, name)
-        replicas = [(r["id"], r["address"], r["version"]) for r in listed]
-        key = f"{service.project_key}/{name}"
-        restarts = {r["id"]: r["restarts"] for r in listed}
-        sample = await asyncio.to_thread(self.services.metrics.sample, key, replicas, restarts)
+        # Totals from the deployment's ledger, with the history the server keeps for the charts.
+        sample = await asyncio.to_thread(service.metrics, name, self.services.metrics)
         self.write_json(sample)
 
 
