@@ -14,61 +14,26 @@ from typing import Any
 import pytest
 from conftest import JUPYTER, call, deploy
 from http_store import http_store
+from promote_fixtures import ME, committed_project, dvc, fresh_copy, git
 from runs_fixtures import make_project
 
 from jupyter_deploy.errors import Conflict, NotFound
 from jupyter_deploy.runs import Limits, RunService
-from jupyter_deploy.versions import Identity, Versions, dvc_store
+from jupyter_deploy.versions import Versions, dvc_store
 from jupyter_deploy.versions import restore as restoring
 from jupyter_deploy.versions.dvc_store import object_path
-
-DVC = str(Path(sys.executable).parent / "dvc")
-ME = Identity("Ada Tester", "ada@example.org")
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
-
-
-def dvc(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([DVC, *args], cwd=cwd, capture_output=True, text=True, check=False)
-
-
-async def _two_runs(project: Path) -> list[str]:
-    service = RunService(project, max_concurrency=2)
-    try:
-        _, runs = await service.start_sweep(
-            "write.ipynb", {"value": [1, 2]}, mode="grid", user="tester", limits=Limits()
-        )
-        await service.wait([r["id"] for r in runs])
-        done = [service.get(r["id"]) for r in runs]
-    finally:
-        await service.close()
-    assert [r["status"] for r in done] == ["succeeded", "succeeded"]
-    return [r["id"] for r in sorted(done, key=lambda r: r["parameters"]["value"])]
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A committed git project with two succeeded runs (value 1, value 2)."""
-    project = make_project(tmp_path_factory.mktemp("tpl") / "proj")
-    (project / ".gitignore").write_text("/.jupyter_deploy/\n/deploy-runs/\n")
-    git(project, "init", "-q", "-b", "main")
-    git(project, "add", ".")
-    git(project, "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qm", "project")
-    return project, asyncio.run(_two_runs(project))
+    return committed_project(tmp_path_factory.mktemp("tpl") / "proj")
 
 
 @pytest.fixture
 def project(
     template: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[Path, list[str]]:
-    monkeypatch.setenv("JUPYTER_DEPLOY_DATA_DIR", str(tmp_path / "data"))
-    copy = tmp_path / "proj"
-    shutil.copytree(template[0], copy, symlinks=True)
-    return copy, template[1]
+    return fresh_copy(template, tmp_path, monkeypatch)
 
 
 def user_state(project: Path) -> dict[str, str]:
@@ -202,7 +167,7 @@ def test_promotions_at_once_are_serialised_into_distinct_versions(
 
     def promote(run_id: str) -> None:
         try:
-            Versions(root).promote(run_id, ME)
+            Versions(root).promote(run_id, ME, copy=True)
         except BaseException as exc:
             errors.append(exc)
 
@@ -281,7 +246,7 @@ def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
     remote = next((tmp_path / "data" / "dvc-remote").glob("*"), None)
     for delay in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5):
         proc = subprocess.Popen(
-            [JUPYTER, "deploy", "version", "create", run1],
+            [JUPYTER, "deploy", "version", "create", run1, "--copy"],
             cwd=root,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -300,7 +265,7 @@ def test_a_promotion_killed_at_any_moment_leaves_a_whole_version_or_none(
                 assert object_path(remote, md5).is_file(), version["tag"]
     # The lock dies with its holder: the next promotion goes through, and registers with GTO
     # any version killed between its two tags.
-    after = deploy("version", "create", run1, cwd=root)
+    after = deploy("version", "create", run1, "--copy", cwd=root)
     assert after.returncode == 0, after.stderr
     numbers = [v["version"] for v in Versions(root).listing()]
     assert sorted(git(root, "tag", "--list", "*.0.0").split()) == sorted(
@@ -417,12 +382,12 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
 
     with monkeypatch.context() as patched:
         patched.setattr(dvc_store.tempfile, "mkstemp", no_copy)
-        second = versions.promote(run1, ME)
+        second = versions.promote(run1, ME, copy=True)
     assert second["files"] == first["files"]
 
     artifact = root / "deploy-runs" / run1 / "out/result.txt"
     artifact.write_text("changed")
-    third = versions.promote(run1, ME)
+    third = versions.promote(run1, ME, copy=True)
     assert third["files"][0]["md5"] != first["files"][0]["md5"]
     assert third["files"][0]["size"] == len("changed")
 
@@ -616,7 +581,7 @@ def test_data_the_run_read_is_versioned_and_must_be_what_the_run_read(
     # A linked input changed after the run started is not what the run read.
     os.utime(big)
     with pytest.raises(Conflict, match=r"data/big\.bin changed after run"):
-        Versions(root).promote(run, ME)
+        Versions(root).promote(run, ME, copy=True)
 
     # A git-tracked input with uncommitted edits the run read: commit first.
     (root / "data.txt").write_text("committed later\n")

@@ -33,7 +33,8 @@ def _storing(name: str, done: int, total: int) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     versions = _versions(args)
-    version = versions.promote(args.run_id, identity.resolve(versions.project_dir), _storing)
+    who = identity.resolve(versions.project_dir)
+    version = versions.promote(args.run_id, who, _storing, copy=args.copy)
     if args.json:
         print(json.dumps(version, indent=2))
     else:
@@ -204,6 +205,11 @@ def register(commands: Any) -> None:
         "create", help="promote a succeeded run to the next version (git tag + DVC data)"
     )
     create.add_argument("run_id")
+    create.add_argument(
+        "--copy",
+        action="store_true",
+        help="make a version even if the run already is one (a second version of the same run)",
+    )
     _options(create, "the version")
     create.set_defaults(func=cmd_create)
     show = actions.add_parser(

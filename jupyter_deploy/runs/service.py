@@ -169,8 +169,15 @@ class RunService:
     def listing(self, status: str | None = None) -> dict[str, list[dict[str, Any]]]:
         if status is not None and status not in STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+        # Imported on use: run workers import this package and need none of git and DVC.
+        from ..versions.promoted import project_promotions
+
+        promoted = project_promotions(self.project_dir)
         return {
-            "runs": [self.run_dict(r) for r in self.records.find(status)],
+            "runs": [
+                {**self.run_dict(r), "promoted_to": promoted.get(r["id"], [])}
+                for r in self.records.find(status)
+            ],
             "sweeps": [self.sweep_dict(s) for s in self.records.all_sweeps()],
         }
 

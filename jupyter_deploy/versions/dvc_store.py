@@ -52,14 +52,16 @@ def data_dir() -> Path:
 
 
 class DvcStore:
-    def __init__(self, git_root: Path) -> None:
-        self.root = git_root
-        self.dvc_dir = git_root / ".dvc"
+    def __init__(self, root: Path) -> None:
+        # DVC's root: the repository's root, or a folder of it in DVC's subdirectory mode.
+        self.root = root
+        self.dvc_dir = root / ".dvc"
         self.cache = self.dvc_dir / "cache"
 
     def ensure_initialized(self) -> dict[str, bytes]:
         """Make the DVC repository exist locally (untracked, like `.jupyter_deploy/`); return the
-        files a version's tree needs so a clone of the version is a DVC repository too."""
+        files (relative to DVC's root) a version's tree needs so a clone of the version is a DVC
+        repository too."""
         self.dvc_dir.mkdir(exist_ok=True)
         for path, content in (
             (self.dvc_dir / ".gitignore", DVC_GITIGNORE),

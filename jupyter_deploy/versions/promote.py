@@ -23,8 +23,9 @@ from ..runs.workspace import workspace_dir
 from ..schema import infer_schema
 from ..store import STATE_DIR, Store, open_store
 from .dvc_store import DvcStore, Stored, pointer
-from .git import Git
 from .hash_cache import HashCache, Progress, named
+from .promoted import promotions
+from .repository import open_repository
 
 VERSION_FILE = "deploy-version.json"
 INPUT_EXAMPLE = "input_example.json"
@@ -46,10 +47,12 @@ class Versions:
     def __init__(self, project_dir: Path, store: Store | None = None) -> None:
         self.project_dir = project_dir.resolve()
         self.config: ProjectConfig = load_config(self.project_dir)
-        self.git = Git.containing(self.project_dir)
-        rel = self.project_dir.relative_to(self.git.root.resolve()).as_posix()
-        self.prefix = "" if rel == "." else rel
-        self.dvc = DvcStore(self.git.root)
+        repository = open_repository(self.project_dir)
+        self.git = repository.git
+        self.prefix = repository.prefix
+        # DVC's root is the project: the repository's root, or a folder of it in DVC's
+        # subdirectory mode (the only way a project shares a larger repository).
+        self.dvc = DvcStore(self.project_dir)
         # The server passes the project's open store; the CLI opens it here, once per command.
         store = store or open_store(self.project_dir)
         self.records = RunRecords(store)
@@ -81,8 +84,15 @@ class Versions:
         return sorted(int(m.group(1)) for m in found if m)
 
     def promote(
-        self, run_id: str, who: Identity, progress: Progress | None = None
+        self,
+        run_id: str,
+        who: Identity,
+        progress: Progress | None = None,
+        *,
+        copy: bool = False,
     ) -> dict[str, Any]:
+        """The run as the next version; refused when the run already is one, unless `copy`
+        (the second version would be the first one again under a new number)."""
         run = self.records.get(run_id)
         if run is None:
             raise NotFound(f"no run {run_id!r} in this project")
@@ -93,6 +103,14 @@ class Versions:
         if missing:
             raise Conflict(f"run {run_id} did not produce {', '.join(missing)}")
         with self.serialised():
+            # Under the lock: two clicks at once must not both see the run as not yet promoted.
+            earlier = promotions(self.git, self.model).get(run_id)
+            if earlier and not copy:
+                raise Conflict(
+                    f"run {run_id} is already version {', '.join(earlier)}; to make another"
+                    " version of it anyway, ask for a copy (`copy: true` in the request,"
+                    " `--copy` on the command line)"
+                )
             return self._promote(run, ws, who, progress)
 
     def _promote(
@@ -106,15 +124,15 @@ class Versions:
         number = (numbers or [0])[-1] + 1
         files: dict[str, bytes] = {}
         for path, content in self.dvc.ensure_initialized().items():
-            if self.git.show(head, path) is None:
-                files[path] = content
+            if self.git.show(head, self.repo_path(path)) is None:
+                files[self.repo_path(path)] = content
         remote = self.dvc.remote(self.model)
         # Clones read the remote from the version's own .dvc/config.
         committed = self.dvc.config_with_remote(
-            self.git.show(head, ".dvc/config"), remote.name, remote.url
+            self.git.show(head, self.repo_path(".dvc/config")), remote.name, remote.url
         )
         if committed is not None:
-            files[".dvc/config"] = committed
+            files[self.repo_path(".dvc/config")] = committed
 
         stored: list[dict[str, Any]] = []
         for artifact in self.config.artifacts:
