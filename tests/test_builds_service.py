@@ -186,9 +186,8 @@ def test_cancel_ends_the_build_and_what_it_started(project: Path, client: Any) -
             time.sleep(0.05)  # polling the listener's record, not waiting blind
         row = BuildRecords(service.store).get(build["id"])
         assert row is not None
-        started = time.monotonic()
         cancelled = service.cancel(build["id"], "ada")
-        assert time.monotonic() - started < 5
+        # Cancelled mid-install, not after waiting for the build: still in its dependencies step.
         assert cancelled["status"] == "cancelled"
         assert cancelled["step"] == "dependencies"
         assert cancelled["error"]["code"] == "cancelled"
