@@ -75,7 +75,7 @@ class WorkerProcess:
             self.proc.stdin.close()
         try:
             await asyncio.wait_for(self.proc.wait(), timeout=5)
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11; two on 3.10
             await self.kill()
 
 

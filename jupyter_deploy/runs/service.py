@@ -370,7 +370,7 @@ class RunService:
             await asyncio.wait_for(self._follow(run_id, worker, outcome), timeout=left)
             ended = loop.time()
             pool.release(worker, warm=self.keep_warm or self._queued_here())
-        except TimeoutError:
+        except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11; two on 3.10
             ended = loop.time()
             await worker.kill()
             outcome = {
