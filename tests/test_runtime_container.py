@@ -28,11 +28,15 @@ from image_fixtures import (
 
 from jupyter_deploy._version import __version__
 from jupyter_deploy.runtime.keys import digest, new_key
+from jupyter_deploy.runtime.validate import NOT_FINITE
 
 pytestmark = pytest.mark.docker
 
 KEYS_IN_CONTAINER = "/run/keys/digests"
-NOT_FINITE = "must be a finite number, got NaN or Infinity"
+UNKNOWN_FIELD = (
+    "has a field that is not accepted (accepted fields: sepal_length, sepal_width,"
+    " petal_length, petal_width)"
+)
 SECRET = "secret internal detail 5150"
 SLOW_MARK = "slow predict started"
 # The example's own predict behind a wrapper: it fails on one input (with a detail that must stay
@@ -137,8 +141,8 @@ BAD_INPUT: dict[str, BadInput] = {
     "extra-field": (
         json.dumps({**FLOWER, "colour": "ultraviolet-echo-1"}).encode(),
         "application/json", 422, "invalid_request",
-        [{"field": "colour", "problem": "is not an accepted field"}],
-        ("ultraviolet-echo-1",),
+        [{"field": "(body)", "problem": UNKNOWN_FIELD}],
+        ("ultraviolet-echo-1", "colour"),
     ),
     "wrong-types": (
         json.dumps(

@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 
-from jupyter_deploy.runtime.validate import Validator
+from jupyter_deploy.runtime.validate import NOT_FINITE, Validator
 from jupyter_deploy.schema import infer_schema
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+UNKNOWN_FIELD = (
+    "has a field that is not accepted (accepted fields: sepal_length, sepal_width,"
+    " petal_length, petal_width)"
+)
 FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 
 
@@ -34,7 +38,7 @@ def test_valid_requests_pass(iris: Validator) -> None:
     ("body", "expected"),
     [
         (FLOWER, [("(body)", "must be a list, got an object")]),
-        ([{**FLOWER, "extra": 1}], [("[0].extra", "is not an accepted field")]),
+        ([{**FLOWER, "extra": 1}], [("[0]", UNKNOWN_FIELD)]),
         (
             [{k: v for k, v in FLOWER.items() if k != "petal_width"}],
             [("[0].petal_width", "is required")],
@@ -50,8 +54,8 @@ def test_valid_requests_pass(iris: Validator) -> None:
         (
             [{**FLOWER, "sepal_width": float("nan")}, {**FLOWER, "petal_length": float("inf")}],
             [
-                ("[0].sepal_width", "must be a finite number, got NaN or Infinity"),
-                ("[1].petal_length", "must be a finite number, got NaN or Infinity"),
+                ("[0].sepal_width", NOT_FINITE),
+                ("[1].petal_length", NOT_FINITE),
             ],
         ),
         ([FLOWER, None], [("[1]", "must be an object, got null")]),
@@ -100,6 +104,6 @@ def test_typing_forms() -> None:
         ("note", "must be string | null, got a number"),
         ("count", "must be an integer, got a number"),
         ("pair", "must have 2 items, got 1"),
-        ("scores.x", "must be a number, got a string"),
+        ("scores.(entry 0)", "must be a number, got a string"),
     ]
     assert problems(Validator(None), {"anything": [1]}) == []

@@ -4,9 +4,7 @@ against the version's schema, answers in JSON, and never sends a traceback or an
 input to a client: details go to the server's log under a request id."""
 
 import hashlib
-import json
 import logging
-import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -19,6 +17,7 @@ import orjson
 from .._version import __version__
 from . import v2
 from .batching import Batcher
+from .jsonio import BodyError, NonFinite, dump_answer, parse
 from .metrics import Metrics
 from .openapi import docs_page, openapi
 from .validate import FieldError, Validator
@@ -40,7 +39,6 @@ _ROUTE_LABELS = {
     "/docs": "docs",
     "/": "docs",
 }
-_DUMP_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 log = logging.getLogger("jupyter_deploy.runtime")
 
@@ -94,6 +92,7 @@ class ModelServer:
         items = input_schema.get("items") if input_schema.get("type") == "array" else None
         self.one_or_many = isinstance(items, dict) and items.get("type") == "object"
         batched = max_batch > 1 and input_schema.get("type") == "array"
+        self.v2_inputs = v2.input_names(input_schema)
         self.batcher = Batcher(service.predict, max_batch) if batched else None
         self.ready = False
 
@@ -104,22 +103,37 @@ class ModelServer:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
-        self.metrics.started()
         path: str = scope["path"]
         route = _ROUTE_LABELS.get(path) or _v2_label(path)
+        # The one place requests are counted: whatever happens below (an answer, a failure of
+        # our own, a client gone, a cancelled task), each is counted once, and leaves the gauge.
+        status = 500
+        self.metrics.started()
         try:
-            if path.startswith("/v2"):
-                status, body = await self._route_v2(scope, receive)
-            else:
-                status, body = await self._route(scope, receive)
-        except HttpError as exc:
-            status, body = exc.status, exc.body()
-        except v2.V2Error as exc:
-            status, body = exc.status, {"error": exc.message}
-        try:
-            await _send(send, status, body, self.version_header)
+            status, body = await self._answer(scope, receive)
+            status = await _send(send, status, body, self.version_header)
         finally:
             self.metrics.finished(route, status, time.perf_counter() - started)
+
+    async def _answer(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+        """(status, body) of the request: never raises for a request, hostile or not."""
+        v2_route = scope["path"].startswith("/v2")
+        try:
+            if v2_route:
+                return await self._route_v2(scope, receive)
+            return await self._route(scope, receive)
+        except HttpError as exc:
+            return exc.status, exc.body()
+        except v2.V2Error as exc:
+            return exc.status, {"error": exc.message}
+        except Exception:
+            # A defect of the server's own, not the model's (call_predict catches those).
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("request failed (request %s)", request_id)
+            message = _internal(request_id)
+            return 500, {"error": message} if v2_route else {
+                "error": {"code": "internal_error", "message": message}
+            }
 
     async def _route(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
         path, method = scope["path"], scope["method"]
@@ -145,7 +159,7 @@ class ModelServer:
         if path in ("/", "/docs"):
             _allow(method, "GET")
             return 200, Raw(docs_page(self.info, self.schema, self.api_keys is not None), _HTML)
-        raise HttpError(404, "not_found", f"no such endpoint: {method} {path}")
+        raise HttpError(404, "not_found", "no such endpoint (see /docs)")
 
     async def _route_v2(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
         """The Open Inference Protocol's REST routes; errors in its `{"error": "..."}` form."""
@@ -168,11 +182,11 @@ class ModelServer:
             return (200 if self.ready else 503), {"ready": self.ready}
         found = v2.match(path)
         if found is None:
-            raise v2.V2Error(404, f"no such endpoint: {method} {path}")
+            raise v2.V2Error(404, "no such endpoint")
         model, asked_version, tail = found
         if model != name or (asked_version is not None and asked_version != version):
             served = f"{name} {version}".strip()
-            raise v2.V2Error(404, f"this server serves model {served!r}, not {model!r}")
+            raise v2.V2Error(404, f"this server serves model {served!r} only")
         if tail == "":
             _allow(method, "GET")
             return 200, v2.model_metadata(name, version, self.schema)
@@ -183,12 +197,13 @@ class ModelServer:
         headers = dict(scope["headers"])
         self._authorize(headers)
         # tritonclient, the reference V2 client, sends its JSON requests with no content type.
-        body = await self.read_json(headers, receive, untyped_is_json=True)
-        records, request_id = v2.records_from(body)
-        problems = self.validator.errors(records)
+        body, extended = await self.read_json(headers, receive, untyped_is_json=True)
+        records, request_id = v2.records_from(body, self.v2_inputs, extended)
+        problems = self.validator.errors(records, extended)
         if problems:
             raise v2.V2Error(400, v2.problems_text(problems))
-        return 200, v2.response(name, version, request_id, await self.call_predict(records))
+        result = await self.call_predict(records)
+        return 200, _answer_json(v2.response(name, version, request_id, result))
 
     def _authorize(self, headers: dict[bytes, bytes]) -> None:
         if self.api_keys is None:
@@ -200,31 +215,37 @@ class ModelServer:
         if hashlib.sha256(token.strip()).hexdigest() not in self.api_keys:
             raise HttpError(401, "unauthorized", "this API key is not accepted")
 
-    async def _predict(self, headers: dict[bytes, bytes], receive: Receive) -> Any:
-        payload = await self.read_json(headers, receive)
+    async def _predict(self, headers: dict[bytes, bytes], receive: Receive) -> Raw:
+        payload, extended = await self.read_json(headers, receive)
         single = self.one_or_many and isinstance(payload, dict)
         records = [payload] if single else payload
-        problems = self.validator.errors(records)
+        problems = self.validator.errors(records, extended)
         if problems:
             if single:  # the client sent one record: name its fields, not "[0].field"
-                problems = [FieldError(p.field.removeprefix("[0]."), p.problem) for p in problems]
+                problems = [FieldError(_one_record(p.field), p.problem) for p in problems]
             raise HttpError(422, "invalid_request", "the request does not match the API", problems)
         result = await self.call_predict(records)
-        return result[0] if single and isinstance(result, list) and len(result) == 1 else result
+        single_result = single and isinstance(result, list) and len(result) == 1
+        return _answer_json(result[0] if single_result else result)
 
     async def read_json(
         self, headers: dict[bytes, bytes], receive: Receive, untyped_is_json: bool = False
-    ) -> Any:
-        """The request's JSON body, once the model is ready; 415, 413 or 400 otherwise."""
+    ) -> tuple[Any, bool]:
+        """(the request's JSON body, whether it is extended: see jsonio.py), once the model is
+        ready; 415, 413 or 400 otherwise."""
         if not self.ready:
             raise HttpError(503, "not_ready", "the model is not loaded yet")
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if content_type != b"application/json" and not (untyped_is_json and not content_type):
             raise HttpError(415, "unsupported_media_type", "send the request as application/json")
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        declared = headers.get(b"content-length", b"")
+        # Its length first: int() refuses strings of over 4,300 digits.
+        if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_body):
             raise _too_large(self.max_body)
-        return _parse(await _read_body(receive, self.max_body))
+        try:
+            return parse(await _read_body(receive, self.max_body))
+        except BodyError as exc:
+            raise HttpError(400, exc.code, exc.message) from None
 
     async def call_predict(self, records: Any) -> Any:
         """`predict` on validated records; its failures become a generic 500 whose details (and
@@ -266,6 +287,45 @@ class ModelServer:
                 return
 
 
+def _one_record(field: str) -> str:
+    if field == "[0]":
+        return "(body)"
+    return field.removeprefix("[0].")
+
+
+def _internal(request_id: str) -> str:
+    return (
+        f"the server could not answer this request (request id {request_id}; the service log"
+        " has the details)"
+    )
+
+
+def _answer_json(result: Any) -> Raw:
+    """`predict`'s answer as JSON; what JSON cannot carry is an error decided here, not a
+    silent `null` (NaN, Infinity) or an exception while sending."""
+    try:
+        return Raw(dump_answer(result), _JSON)
+    except NonFinite as exc:
+        # Not predict_failed (the model did not fail) and not a 500: the model answered, with a
+        # number no JSON client can read; the input is most often outside the range it handles.
+        raise HttpError(
+            422,
+            "non_finite_result",
+            f"the model's answer holds a non-finite number (NaN or Infinity) at {exc.where},"
+            " which JSON cannot carry; the input is probably outside the range the model"
+            " handles",
+        ) from None
+    except TypeError:
+        request_id = uuid.uuid4().hex[:12]
+        log.exception("predict returned something JSON cannot hold (request %s)", request_id)
+        raise HttpError(
+            500,
+            "bad_answer",
+            f"the model's answer is not JSON (request id {request_id}; the service log has the"
+            " details)",
+        ) from None
+
+
 def _v2_label(path: str) -> str:
     if path.startswith("/v2"):
         return "v2_infer" if path.endswith("/infer") else "v2_meta"
@@ -274,7 +334,7 @@ def _v2_label(path: str) -> str:
 
 def _allow(method: str, allowed: str) -> None:
     if method != allowed:
-        raise HttpError(405, "method_not_allowed", f"use {allowed} here, not {method}")
+        raise HttpError(405, "method_not_allowed", f"use {allowed} here")
 
 
 def _too_large(limit: int) -> HttpError:
@@ -295,30 +355,21 @@ async def _read_body(receive: Receive, limit: int) -> bytes:
             return b"".join(chunks)
 
 
-def _parse(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        pass
-    # orjson refuses NaN and Infinity; they are JSON's common extension, refused field by field.
-    try:
-        return json.loads(body, parse_constant=lambda name: math.nan)
-    except (ValueError, UnicodeDecodeError):
-        raise HttpError(400, "malformed_json", "the request body is not valid JSON") from None
-
-
-async def _send(send: Send, status: int, body: Any, version: bytes) -> None:
+async def _send(send: Send, status: int, body: Any, version: bytes) -> int:
+    """Send the answer; the status sent (a body of our own that fails to serialise is a
+    defect, answered as a generic 500 rather than a dropped connection)."""
     content_type = _JSON
     if isinstance(body, Raw):
         data, content_type = body.body, body.content_type
     else:
         try:
-            data = orjson.dumps(body, option=_DUMP_OPTIONS)
+            data = orjson.dumps(body)
         except TypeError:
-            log.exception("predict returned something JSON cannot hold")
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("an answer of the server's own is not JSON (request %s)", request_id)
             status = 500
             data = orjson.dumps(
-                {"error": {"code": "bad_answer", "message": "the model's answer is not JSON"}}
+                {"error": {"code": "internal_error", "message": _internal(request_id)}}
             )
     headers = [
         (b"content-type", content_type),
@@ -330,3 +381,4 @@ async def _send(send: Send, status: int, body: Any, version: bytes) -> None:
         headers.append((b"www-authenticate", b'Bearer realm="model"'))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
+    return status

@@ -55,11 +55,16 @@ def openapi(info: dict[str, Any], schema: dict[str, Any] | None, secured: bool) 
         "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
         "responses": {
             "200": ok,
-            "400": _error("The body is not JSON"),
+            "400": _error(
+                "The body is not JSON (`malformed_json`), or nests too deeply (`too_deep`)"
+            ),
             "401": _error("No API key, or one that is not accepted"),
             "413": _error("The body is too large"),
             "415": _error("The body is not application/json"),
-            "422": _error("The body does not match the API: `fields` names each problem"),
+            "422": _error(
+                "The body does not match the API (`invalid_request`: `fields` names each"
+                " problem), or the model answered it with NaN or Infinity (`non_finite_result`)"
+            ),
             "500": _error("The model failed; the message carries a request id for the service log"),
             "503": _error("The model is not loaded yet"),
         },

@@ -7,9 +7,15 @@ import numbers
 import re
 from typing import Any
 
+from .jsonio import bad_text
 from .validate import FieldError
 
 _DATATYPES = {"number": "FP64", "integer": "INT64", "string": "BYTES", "boolean": "BOOL"}
+# Every tensor datatype of the protocol; the values are checked against the schema, not these.
+_V2_DATATYPES = frozenset(
+    ["BOOL", "BYTES", "FP16", "FP32", "FP64", "BF16"]
+    + [f"{sign}INT{bits}" for sign in ("", "U") for bits in (8, 16, 32, 64)]
+)
 _PATH = re.compile(r"^/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?$")
 
 
@@ -57,32 +63,67 @@ def _tensors(schema: dict[str, Any] | None) -> list[dict[str, Any]]:
     ]
 
 
-def records_from(body: Any) -> tuple[list[dict[str, Any]], str | None]:
-    """The records a V2 infer request carries, and its id."""
+def input_names(schema: dict[str, Any] | None) -> tuple[str, ...] | None:
+    """The input tensors a list-of-records model takes, when its records accept no others."""
+    fields = _record_fields(schema)
+    closed = fields is not None and (schema or {})["items"].get("additionalProperties") is False
+    return tuple(fields) if fields is not None and closed else None
+
+
+def records_from(
+    body: Any, inputs: tuple[str, ...] | None, extended: bool
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The request's records, column by column. Problems name the tensor by its position
+    (`input 2`), never by what the caller wrote. `inputs`: the names the model takes (None: any);
+    `extended`: the body came from the lenient parser (its strings may not be valid Unicode)."""
     if not isinstance(body, dict) or not isinstance(body.get("inputs"), list):
         raise V2Error(400, "expected an object with 'inputs': a list of tensors")
     columns: dict[str, list[Any]] = {}
     for index, tensor in enumerate(body["inputs"]):
+        where = f"input {index}"
         if not isinstance(tensor, dict) or not isinstance(tensor.get("name"), str):
-            raise V2Error(400, f"inputs[{index}]: expected a tensor with a name")
+            raise V2Error(400, f"{where}: expected a tensor with a name")
+        name = tensor["name"]
+        if inputs is not None and name not in inputs:
+            raise V2Error(400, f"{where}: not one of the model's inputs ({', '.join(inputs)})")
+        if name in columns:
+            raise V2Error(400, f"{where}: a second tensor of the same name as an earlier one")
+        if "datatype" in tensor and tensor["datatype"] not in _V2_DATATYPES:
+            raise V2Error(
+                400, f"{where}: 'datatype' must be one of {', '.join(sorted(_V2_DATATYPES))}"
+            )
         data, shape = tensor.get("data"), tensor.get("shape")
         if not isinstance(data, list) or not isinstance(shape, list):
-            raise V2Error(400, f"input {tensor['name']!r}: 'data' and 'shape' must be lists")
+            raise V2Error(400, f"{where}: 'data' and 'shape' must be lists")
         flat = _flatten(data)
-        if not shape or shape[0] != len(flat) or any(d != 1 for d in shape[1:]):
+        if not _column_shape(shape, len(flat)):
             raise V2Error(
                 400,
-                f"input {tensor['name']!r}: expected shape [N] or [N, 1] with N values,"
-                f" got shape {shape} with {len(flat)} values",
+                f"{where}: expected shape [N] or [N, 1] where N = {len(flat)}, the number of"
+                " its values",
             )
-        columns[tensor["name"]] = flat
+        columns[name] = flat
     sizes = {len(c) for c in columns.values()}
     if len(sizes) > 1:
         raise V2Error(400, "every input must have the same number of rows")
     rows = sizes.pop() if sizes else 0
     records = [{name: column[i] for name, column in columns.items()} for i in range(rows)]
     request_id = body.get("id")
-    return records, request_id if isinstance(request_id, str) else None
+    if not isinstance(request_id, str):
+        return records, None
+    if extended and bad_text(request_id):
+        # The answer repeats the id; JSON (UTF-8) cannot carry a lone surrogate.
+        raise V2Error(400, "id: must be valid Unicode text (not a lone surrogate)")
+    return records, request_id
+
+
+def _column_shape(shape: list[Any], rows: int) -> bool:
+    return (
+        bool(shape)
+        and all(type(d) is int for d in shape)
+        and shape[0] == rows
+        and all(d == 1 for d in shape[1:])
+    )
 
 
 def _flatten(data: list[Any]) -> list[Any]:
@@ -93,8 +134,12 @@ def problems_text(problems: list[FieldError]) -> str:
     """Validation problems named by input tensor and row: `sepal_width (row 1): must be a ...`."""
     parts = []
     for p in problems:
-        found = re.match(r"^\[(\d+)\]\.(.+)$", p.field)
-        where = f"{found.group(2)} (row {found.group(1)})" if found else p.field
+        found = re.match(r"^\[(\d+)\](?:\.(.+))?$", p.field)
+        if found:
+            row = f"row {found.group(1)}"
+            where = f"{found.group(2)} ({row})" if found.group(2) else row
+        else:
+            where = p.field
         parts.append(f"{where}: {p.problem}")
     return "the request does not match the model's inputs: " + "; ".join(parts)
 
