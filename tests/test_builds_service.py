@@ -20,9 +20,12 @@ from conftest import BASE_IMAGE as BASE
 from conftest import copy_example
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
+from jupyter_deploy.builds.naming import image_tag, project_id
 from jupyter_deploy.builds.records import STEPS, BuildRecords
+from jupyter_deploy.builds.secret_values import SecretMissing
 from jupyter_deploy.builds.service import BuildService
 from jupyter_deploy.config import load_config
+from jupyter_deploy.store import open_store
 
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
 SECRET = "s3cr3t-" + os.urandom(6).hex()
@@ -40,12 +43,21 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
     new_version(project, n_estimators=5)
     new_version(project, n_estimators=6)
     yield project
-    for image in client.images.list(name=f"jupyter-deploy/{model}"):
+    for image in client.images.list(filters={"label": f"org.opencontainers.image.title={model}"}):
         client.images.remove(image.id, force=True)
 
 
 def _config_model(project: Path) -> str:
     return load_config(project).model
+
+
+def _tag(project: Path, version: str) -> str:
+    """The name the project's images get: per project (naming.py)."""
+    store = open_store(project)
+    try:
+        return image_tag(project_id(store), {"model": _config_model(project), "version": version})
+    finally:
+        store.close()
 
 
 def _build(project: Path, version: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -65,7 +77,8 @@ def test_a_version_becomes_an_image_with_a_record_and_a_live_log(
     assert all(s["duration_s"] is not None for s in build["steps"])
     model = _config_model(project)
     image = client.images.get(build["image"]["tag"])
-    assert build["image"]["tag"] == f"jupyter-deploy/{model}:v1"
+    assert build["image"]["tag"] == _tag(project, "v1")
+    assert build["image"]["tag"].startswith("jupyter-deploy/")
     assert image.id == build["image"]["id"]
     assert build["image"]["size"] == image.attrs["Size"]
     assert image.labels["org.opencontainers.image.version"] == "v1"
@@ -109,6 +122,8 @@ def test_a_version_becomes_an_image_with_a_record_and_a_live_log(
 def test_a_failing_load_stops_the_build_with_the_notebooks_traceback_and_secrets_stay_out(
     project: Path, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The smoke test gets the declared secrets and nothing else of the server's environment;
+    a declared secret that is not set is refused before a build starts."""
     edit_serve_cell(
         project,
         "    global _model, _classes\n",
@@ -123,7 +138,18 @@ def test_a_failing_load_stops_the_build_with_the_notebooks_traceback_and_secrets
     version = new_version(project, n_estimators=5)["version"]
 
     monkeypatch.delenv("IRIS_TOKEN")
+    records = BuildRecords(open_store(project))
+    before = len(records.find(None, 1000))
+    with pytest.raises(SecretMissing) as missing:
+        BuildService(project).start(f"{_config_model(project)}@{version}", "ada")
+    assert "secret IRIS_TOKEN is declared" in missing.value.message
+    assert len(records.find(None, 1000)) == before  # nothing recorded, nothing started
+
+    # Set where the server runs but not declared: the smoke test does not see it.
+    monkeypatch.setenv("IRIS_TOKEN", SECRET)
+    config.write_text(config.read_text().replace("secrets: [IRIS_TOKEN]", "secrets: []"))
     failed, _ = _build(project, version)
+    config.write_text(config.read_text().replace("secrets: []", "secrets: [IRIS_TOKEN]"))
     assert failed["status"] == "failed"
     assert failed["step"] == "smoke"
     assert failed["error"]["code"] == "smoke_test_failed"
@@ -132,11 +158,10 @@ def test_a_failing_load_stops_the_build_with_the_notebooks_traceback_and_secrets
     assert "Traceback" in trace
     assert "in load" in trace
     assert "raise RuntimeError" in trace
-    model = _config_model(project)
     with pytest.raises(docker.errors.ImageNotFound):
-        client.images.get(f"jupyter-deploy/{model}:{version}")
+        client.images.get(_tag(project, version))
+    assert SECRET not in json.dumps(failed)
 
-    monkeypatch.setenv("IRIS_TOKEN", SECRET)
     built, events = _build(project, version)
     assert built["status"] == "succeeded", built["error"]
     image = client.images.get(built["image"]["tag"])
@@ -161,6 +186,8 @@ def test_a_failing_load_stops_the_build_with_the_notebooks_traceback_and_secrets
                 assert SECRET.encode() not in data, member.name
     logged = "\n".join(line for e in events if e["kind"] == "log" for line in e["lines"])
     assert SECRET not in logged
+    # The later tests' builds need no secret.
+    config.write_text(config.read_text().replace("secrets: [IRIS_TOKEN]", "secrets: []"))
 
 
 def test_cancel_ends_the_build_and_what_it_started(project: Path, client: Any) -> None:
@@ -270,7 +297,7 @@ def test_the_command_line_builds_lists_and_reads_logs(project: Path) -> None:
 
     done = cli("build", f"{model}@v2", "--quiet")
     assert done.returncode == 0, done.stderr
-    assert f"{model}@v2: image jupyter-deploy/{model}:v2" in done.stdout
+    assert f"{model}@v2: image {_tag(project, 'v2')}" in done.stdout
     assert "dependencies reused" in done.stdout
     assert "── smoke" in done.stderr
     assert "Step 1/" not in done.stderr

@@ -52,3 +52,43 @@ def test_a_failing_service_stops_with_its_own_traceback(
         smoke_test(tmp_path, [{"x": 1}])
     assert caught.value.message.endswith(last_line)
     assert 'service.py", line' in caught.value.traceback
+
+
+READS_TOKEN = (
+    "import os\n"
+    "def load():\n    global token\n    token = os.environ['{name}']\n"
+    "def predict(x):\n    return len(token)\n"
+)
+
+
+def test_the_smoke_test_sees_declared_secrets_and_nothing_else_of_the_servers_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Set where the server runs, never declared: the model must not get it, here or deployed.
+    monkeypatch.setenv("JD_UNDECLARED_TOKEN", "from-the-server")
+    monkeypatch.setenv("JUPYTER_TOKEN", "the-servers-own")
+    (tmp_path / "service.py").write_text(READS_TOKEN.format(name="JD_UNDECLARED_TOKEN"))
+    with pytest.raises(SmokeTestFailed) as caught:
+        smoke_test(tmp_path, [{"x": 1}], secrets={"OTHER": "x"})
+    message = caught.value.message
+    assert "KeyError: 'JD_UNDECLARED_TOKEN'" in message
+    assert "not a declared secret" in message
+    assert "set in the server's environment" in message
+    assert "from-the-server" not in message + caught.value.traceback
+
+    (tmp_path / "service.py").write_text(
+        READS_TOKEN.format(name="JD_DECLARED").replace(
+            "return len(token)", "return [len(token), sorted(os.environ)]"
+        )
+    )
+    length, names = smoke_test(tmp_path, [{"x": 1}], secrets={"JD_DECLARED": "12345"}).answer
+    assert length == 5
+    assert "JD_DECLARED" in names
+    assert not {"JUPYTER_TOKEN", "JD_UNDECLARED_TOKEN"} & set(names)
+    # A KeyError of the model's own data is not taken for a missing variable.
+    (tmp_path / "service.py").write_text(
+        "def load(): pass\ndef predict(x):\n    return x[0]['JD_UNDECLARED_TOKEN']\n"
+    )
+    with pytest.raises(SmokeTestFailed) as caught:
+        smoke_test(tmp_path, [{"x": 1}])
+    assert caught.value.message.endswith("KeyError: 'JD_UNDECLARED_TOKEN'")

@@ -22,6 +22,7 @@ from jupyter_deploy.targets.docker import DockerTarget
 FLOWER = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 KEY = "k-" + os.urandom(8).hex()
 SECRET = "s-" + os.urandom(8).hex()
+SECRET_FILE = "/run/jupyter-deploy/secrets/IRIS_TOKEN"
 NEEDS_SECRET = example_source().replace(
     "def load() -> None:\n",
     "def load() -> None:\n"
@@ -48,10 +49,6 @@ def target(client: Any) -> Iterator[DockerTarget]:
 def _spec(image: str, tmp_path: Path, secret: str | None) -> ReplicaSpec:
     keys = tmp_path / "keys"
     keys.write_text(digest(KEY) + "\n")
-    secrets = {}
-    if secret is not None:
-        (tmp_path / "IRIS_TOKEN").write_text(secret + "\n")
-        secrets["IRIS_TOKEN"] = tmp_path / "IRIS_TOKEN"
     return ReplicaSpec(
         deployment="test-dep",
         project_key="test-project",
@@ -60,7 +57,7 @@ def _spec(image: str, tmp_path: Path, secret: str | None) -> ReplicaSpec:
         workers=1,
         api_keys_file=keys,
         memory="512Mi",
-        secret_files=secrets,
+        secrets={"IRIS_TOKEN": secret} if secret is not None else {},
     )
 
 
@@ -79,6 +76,14 @@ def test_a_replica_serves_survives_a_kill_and_is_found_again(
     inspected = json.dumps(client.api.inspect_container(replica.id))
     assert SECRET not in inspected
     assert KEY not in inspected
+    # A file of the container's own, readable by the model's user alone (no host file).
+    listing = client.containers.get(replica.id).exec_run(
+        ["stat", "-c", "%u %a %n", "/run/jupyter-deploy/secrets", SECRET_FILE], user="root"
+    )
+    assert listing.output.decode().split("\n")[:2] == [
+        "10001 500 /run/jupyter-deploy/secrets",
+        f"10001 400 {SECRET_FILE}",
+    ]
 
     [found] = target.replicas("test-dep", "test-project")
     assert (found.id, found.address, found.version) == (

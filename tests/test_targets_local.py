@@ -261,8 +261,12 @@ def test_a_model_that_fails_to_load_is_reported_with_its_traceback_at_once(
 
 
 def test_secrets_reach_load_as_files_and_show_in_no_environment_or_command_line(
-    target: LocalTarget, state_home: Path, tmp_path: Path
+    target: LocalTarget, state_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The server's own variables: none may reach the model's processes.
+    server_token, unrelated = "jt-" + os.urandom(8).hex(), "u-" + os.urandom(8).hex()
+    monkeypatch.setenv("JUPYTER_TOKEN", server_token)
+    monkeypatch.setenv("JD_TEST_UNRELATED", unrelated)
     expected = hashlib.sha256(SECRET.encode()).hexdigest()
     load = (
         "token = os.environ.get('TINY_TOKEN', '')\n"
@@ -270,8 +274,8 @@ def test_secrets_reach_load_as_files_and_show_in_no_environment_or_command_line(
         "    raise RuntimeError('TINY_TOKEN is missing or wrong')"
     )
     service = _service(tmp_path / "service", load)
-    (tmp_path / "token").write_text(SECRET + "\n")
-    spec = _spec(service, tmp_path, workers=2, secret_files={"TINY_TOKEN": tmp_path / "token"})
+    spec = _spec(service, tmp_path, workers=2, secrets={"TINY_TOKEN": SECRET})
+    assert SECRET not in repr(spec)
     replica = target.wait_ready(target.start(spec), timeout_s=30)  # load() saw the secret
 
     copy = state_home / replica.id / "secrets" / "TINY_TOKEN"
@@ -284,6 +288,14 @@ def test_secrets_reach_load_as_files_and_show_in_no_environment_or_command_line(
         command = Path(f"/proc/{process.pid}/cmdline").read_bytes()
         assert SECRET.encode() not in environ
         assert SECRET.encode() not in command
+        names = {item.partition(b"=")[0].decode() for item in environ.split(b"\0") if item}
+        assert not {"JUPYTER_TOKEN", "JD_TEST_UNRELATED", "TINY_TOKEN"} & names, names
+        assert server_token.encode() not in environ
+        assert unrelated.encode() not in environ
+        # What a container would have: the interpreter's needs and the runtime's own settings.
+        assert names <= {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+                         "PYTHONPATH", "PYTHONUNBUFFERED"} | {n for n in names if
+                         n.startswith(("LC_", "JUPYTER_DEPLOY_"))}, names  # fmt: skip
     assert SECRET not in (state_home / replica.id / "replica.json").read_text()
 
 

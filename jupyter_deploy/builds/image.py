@@ -25,13 +25,14 @@ PACKAGE = Path(__file__).resolve().parent.parent
 RUNTIME_FILES = ("__init__.py", "_version.py", "runtime", "schema")
 SERVICE_DIR = "/srv/model"
 PORT = 8080
+MODEL_UID = 10001  # the image's user: the files a replica is given must be readable by it
 DEPENDENCY_REPOSITORY = "jupyter-deploy/deps"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip and apt put in their output
 
 DEPENDENCY_DOCKERFILE = """\
 FROM {base_image}
 RUN python3 -m venv /opt/venv \\
- && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin model
+ && useradd --uid {model_uid} --no-create-home --shell /usr/sbin/nologin model
 COPY wheels/ /tmp/wheels/
 RUN /opt/venv/bin/pip install --no-index --no-cache-dir --disable-pip-version-check \\
       --find-links /tmp/wheels -r /tmp/wheels/requirements.lock && rm -rf /tmp/wheels
@@ -88,7 +89,7 @@ def write_dependency_context(
     for wheel in wheels:
         link_or_copy(wheel.file, context / "wheels" / wheel.file.name)
     (context / "wheels" / "requirements.lock").write_text(lock_text(wheels))
-    dockerfile = DEPENDENCY_DOCKERFILE.format(base_image=base_image)
+    dockerfile = DEPENDENCY_DOCKERFILE.format(base_image=base_image, model_uid=MODEL_UID)
     (context / "Dockerfile").write_text(dockerfile + label_instruction(labels or {}))
 
 

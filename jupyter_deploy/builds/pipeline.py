@@ -30,12 +30,13 @@ from .image import (
     write_dependency_context,
     write_service_context,
 )
+from .naming import PROJECT_LABEL, image_tag
+from .secret_values import declared_values
 from .smoke import smoke_test
 from .wheels import Wheel, cache_home, cached_wheels, lock_hash
 
 # The model server's own dependencies, pinned to what jupyter_deploy runs with here.
 RUNTIME_PACKAGES = ("uvicorn", "httptools", "uvloop", "orjson")
-IMAGE_REPOSITORY = "jupyter-deploy"
 
 
 class BaseImageMissing(DeployError):
@@ -66,10 +67,6 @@ Step = Callable[[str], None]
 Log = Callable[[str], None]
 
 
-def image_tag(version: dict[str, Any]) -> str:
-    return f"{IMAGE_REPOSITORY}/{version['model']}:{version['version']}"
-
-
 def runtime_requirements() -> list[str]:
     return [f"{name}=={installed_version(name)}" for name in RUNTIME_PACKAGES]
 
@@ -83,13 +80,18 @@ def build_version(
     log: Log,
     base_image: str | None = None,
     expected: list[str] | None = None,
+    project: str = "",
 ) -> BuildOutput:
     """Build `reference`'s image in the scratch folder `work`; `step` is told each step's name
     as it starts, `log` every line worth showing. `expected`: the requirements the model's
     previous build found; when they are resolved and their dependency image exists, the image
-    is built while the smoke test runs, and tagged only if the test passes and finds the same."""
+    is built while the smoke test runs, and tagged only if the test passes and finds the same.
+    `project`: the project's id, which names the image (`naming.py`)."""
     version = versions.show(reference)
     base_image = base_image or versions.config.base_image
+    tag = image_tag(project, version)
+    # Before anything runs: a declared secret that is not set is named, its value never shown.
+    secrets = declared_values(versions.config.secrets)
 
     step("export")
     service = work / "service"
@@ -105,9 +107,10 @@ def build_version(
     log(f"load() and predict() on the input example, in {python}")
     if example is None:
         log("no input example in this version: only load() is checked")
-    early = _EarlyImage.start(client, work, version, files, base_image, expected)
+    labels = {**oci_labels(version), PROJECT_LABEL: project}
+    early = _EarlyImage.start(client, work, labels, files, base_image, expected)
     try:
-        smoke = smoke_test(service, example, python=python, model_dir=service)
+        smoke = smoke_test(service, example, python=python, model_dir=service, secrets=secrets)
     except BaseException:
         if early is not None:
             early.discard()
@@ -137,14 +140,13 @@ def build_version(
         build_image(client, context, dependency_image, {}, log)
 
     step("image")
-    tag = image_tag(version)
     image = early.take(dependency_image, log) if early is not None else None
     if image is not None:
         repository, _, name = tag.rpartition(":")
         client.api.tag(image.id, repository, name)
     else:
         context = work / "image"
-        write_service_context(context, dependency_image, files, _labels(version, wheels))
+        write_service_context(context, dependency_image, files, _labels(labels, wheels))
         image = build_image(client, context, tag, {}, log)
     log(f"image {tag} ({image.id[7:19]}, {image.size / 1e6:,.0f} MB)")
     return BuildOutput(
@@ -152,8 +154,8 @@ def build_version(
     )
 
 
-def _labels(version: dict[str, Any], wheels: list[Wheel]) -> dict[str, str]:
-    return {**oci_labels(version), "io.jupyter-deploy.lock-hash": lock_hash(wheels)}
+def _labels(labels: dict[str, str], wheels: list[Wheel]) -> dict[str, str]:
+    return {**labels, "io.jupyter-deploy.lock-hash": lock_hash(wheels)}
 
 
 class _EarlyImage:
@@ -174,7 +176,7 @@ class _EarlyImage:
         cls,
         client: Any,
         work: Path,
-        version: dict[str, Any],
+        labels: dict[str, str],
         files: dict[str, Path],
         base_image: str,
         expected: list[str] | None,
@@ -191,7 +193,7 @@ class _EarlyImage:
         if not wheels or not _exists(client, dependency_image):
             return None
         context = work / "early-image"
-        write_service_context(context, dependency_image, files, _labels(version, wheels))
+        write_service_context(context, dependency_image, files, _labels(labels, wheels))
         early = cls(client, context, dependency_image)
         early.thread.start()
         return early

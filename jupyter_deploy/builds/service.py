@@ -2,7 +2,9 @@
 list them, read their logs. The server holds one BuildService per project; the CLI makes one
 for its command. Listeners hear `{"kind": "build", "build": {...}}` on every state change and
 `{"kind": "log", "build_id": ..., "offset": n, "lines": [...]}` for the log lines that arrived
-together (`offset`: the line number of the first), as they happen."""
+together (`offset`: the line number of the first), as they happen. A build started with its
+own `listener` (a deployment's) is reported to it as well, and to the service's listeners like
+any other, so the builds view and the event bus see it too."""
 
 import json
 import os
@@ -23,6 +25,7 @@ from ..store import STATE_DIR, Store, open_store
 from ..versions import Versions
 from .engine import docker_client
 from .records import WORK_PREFIX, BuildRecords, log_path, stderr_path
+from .secret_values import declared_values
 
 Listener = Callable[[dict[str, Any]], None]
 MAX_LISTING = 1000
@@ -38,8 +41,17 @@ class BuildService:
         self.prefix = prefix
         self.listeners: list[Listener] = []
         self._followers: dict[str, threading.Thread] = {}
+        self._own_listeners: dict[str, Listener] = {}
 
-    def start(self, reference: str, user: str, base_image: str | None = None) -> dict[str, Any]:
+    def start(
+        self,
+        reference: str,
+        user: str,
+        base_image: str | None = None,
+        listener: Listener | None = None,
+    ) -> dict[str, Any]:
+        """Start a build of `reference`; `listener` hears this build's events (from its very
+        first) besides the service's listeners."""
         if base_image is not None and not is_image_reference(base_image):
             raise InvalidInput(
                 f"base_image: expected an image reference like 'python:3.11-slim', got"
@@ -67,6 +79,8 @@ class BuildService:
             worker.wait()
             stderr_path(self.project_dir, build_id).unlink(missing_ok=True)
             raise
+        if listener is not None:
+            self._own_listeners[build_id] = listener
         follower = threading.Thread(
             target=self._follow, args=(worker, build_id), name=f"follow-{build_id}", daemon=True
         )
@@ -85,7 +99,9 @@ class BuildService:
                     f"{version['tag']} is being built already (build {active['id']}); wait for it"
                     " or cancel it"
                 )
-        # No engine, no build: say so now rather than with a failed build a moment later.
+        # No engine, or a declared secret unset: say so now rather than with a failed build a
+        # moment later.
+        declared_values(versions.config.secrets)
         docker_client().close()
         self.records.insert(
             {
@@ -174,11 +190,18 @@ class BuildService:
         return ended
 
     def close(self) -> None:
-        """Stop this service's builds (the server is stopping): they are interrupted."""
+        """Stop this service's builds (the server is stopping): they are interrupted. Recorded
+        first, as for a cancel, so the worker's own ending on SIGTERM does not say cancelled."""
         for build_id in list(self._followers):
             row = self.records.get(build_id)
             if row is not None and row["status"] in ACTIVE:
+                message = "the server stopped while the build ran"
+                error = {"code": "interrupted", "message": message, "traceback": None}
+                self.records.end(build_id, "interrupted", error=error)
                 kill_tree(row["worker_pid"], row["worker_started"])
+                self._notify({"kind": "build", "build": self.get(build_id)})
+        for follower in list(self._followers.values()):
+            follower.join(10)  # its worker is gone: its output ends, and so does the follower
         self.reconcile()
 
     def _follow(self, worker: subprocess.Popen[bytes], build_id: str) -> None:
@@ -219,6 +242,7 @@ class BuildService:
                 }
                 self.records.end(build_id, "failed", error=error)
             self._notify({"kind": "build", "build": self.get(build_id)})
+        self._own_listeners.pop(build_id, None)
 
     def _notify_lines(self, build_id: str, offset: int, lines: list[str]) -> None:
         if lines:
@@ -240,5 +264,7 @@ class BuildService:
 
     def _notify(self, event: dict[str, Any]) -> None:
         event = {**event, "project": self.prefix}
-        for listener in list(self.listeners):
+        build_id = event.get("build_id") or event.get("build", {}).get("id")
+        own = self._own_listeners.get(str(build_id))
+        for listener in [*self.listeners, *([own] if own is not None else [])]:
             listener(event)

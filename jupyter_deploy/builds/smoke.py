@@ -3,24 +3,34 @@ interpreter of the run's own Python, calls `load()` then `predict()` on the reco
 example. What that interpreter then has imported, mapped to the installed distributions, is
 exactly what the service needs: a model unpickled by joblib pulls scikit-learn in even though
 the serve cells never import it, and notebook-only tooling (ipykernel, papermill, …) is never
-loaded, so it never reaches the image."""
+loaded, so it never reaches the image.
+
+The interpreter gets what a replica gets: the declared secrets, as files read into its
+environment, and none of the server's own environment (`secret_values.py`)."""
 
 import json
-import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import DeployError
+from .secret_values import SECRETS_DIR_ENV, model_environment, undeclared_hint, write_secret_folder
 
 SMOKE_TIMEOUT_S = 300.0
 
 # Runs inside the service's interpreter; prints one JSON line last.
 _PROBE = r"""
-import importlib.metadata, importlib.util, json, sys, traceback
+import importlib.metadata, importlib.util, json, os, pathlib, sys, traceback
 folder, example_file = sys.argv[1], sys.argv[2]
+# As the model server does (runtime/main.py: load_secrets): each secret file a variable.
+secrets = os.environ.get("JUPYTER_DEPLOY_SECRETS_DIR")
+if secrets:
+    for file in sorted(pathlib.Path(secrets).iterdir()):
+        os.environ[file.name] = file.read_text()
 sys.path.insert(0, folder)
 before = set(sys.modules)
 try:
@@ -74,17 +84,26 @@ def _lower(item: tuple[str, str]) -> str:
 
 
 def smoke_test(
-    service_dir: Path, example: Any, python: str = sys.executable, model_dir: Path | None = None
+    service_dir: Path,
+    example: Any,
+    python: str = sys.executable,
+    model_dir: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> SmokeResult:
-    """Run load() and predict(example) from `service_dir/service.py` in a fresh `python`."""
+    """Run load() and predict(example) from `service_dir/service.py` in a fresh `python`, with
+    `secrets` (the declared ones, by name) as its only variables beyond the model environment."""
     example_file = service_dir / ".smoke-example.json"
     example_file.write_text(json.dumps(example))
-    env = {**os.environ, "JUPYTER_DEPLOY_MODEL_DIR": str(model_dir or service_dir)}
+    env = {**model_environment(), "JUPYTER_DEPLOY_MODEL_DIR": str(model_dir or service_dir)}
     try:
-        done = subprocess.run(
-            [python, "-c", _PROBE, str(service_dir), str(example_file)],
-            capture_output=True, text=True, env=env, timeout=SMOKE_TIMEOUT_S, check=False,
-        )  # fmt: skip
+        # Outside the service folder: nothing of the secrets may be near what the image copies.
+        with tempfile.TemporaryDirectory(prefix="jupyter-deploy-smoke-") as scratch:
+            if secrets:
+                env[SECRETS_DIR_ENV] = str(write_secret_folder(Path(scratch) / "s", secrets))
+            done = subprocess.run(
+                [python, "-c", _PROBE, str(service_dir), str(example_file)],
+                capture_output=True, text=True, env=env, timeout=SMOKE_TIMEOUT_S, check=False,
+            )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise SmokeTestFailed(
             f"the smoke test took over {SMOKE_TIMEOUT_S:.0f} s (load() or predict() hangs)", ""
@@ -100,8 +119,8 @@ def smoke_test(
         ) from None
     if not report["ok"]:
         trace = str(report["traceback"])
-        raise SmokeTestFailed(
-            "load() or predict() failed on the input example: " + trace.strip().splitlines()[-1],
-            trace,
-        )
+        last = trace.strip().splitlines()[-1]
+        hint = undeclared_hint(trace, secrets or {})
+        message = f"load() or predict() failed on the input example: {last}"
+        raise SmokeTestFailed(f"{message}. {hint}" if hint else message, trace)
     return SmokeResult(dict(report["needs"]), report["answer"])

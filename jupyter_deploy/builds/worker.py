@@ -24,6 +24,7 @@ from ..runs.records import ACTIVE, now
 from ..store import STATE_DIR, open_store
 from ..versions import Versions
 from .engine import docker_client
+from .naming import project_id
 from .pipeline import build_version
 from .records import WORK_PREFIX, BuildRecords, log_path, seconds_between
 from .smoke import SmokeTestFailed
@@ -106,6 +107,7 @@ def run(project_dir: Path, build_id: str) -> int:
             reporter.log,
             row["base_image"],
             records.last_requirements(row["model"], row["base_image"]),
+            project_id(store),
         )
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # built: recording it takes a moment
         reporter.end("succeeded", image=output.to_dict(), requirements=output.requirements)

@@ -30,6 +30,10 @@ class PrepareContext:
     # it (an image built before the build's smoke test ended): replicas may start on it early.
     # `prepare`'s answer decides whether they are kept.
     early: Callable[[str], None] | None = None
+    # The project's BuildService (builds.service) that the server's routes and event bus see:
+    # a build a target needs is started there, so it is listed, reported and stopped with the
+    # server like any other. None: the target makes one of its own (a script, a test).
+    builds: Any = None
 
 
 class ReplicaFailed(DeployError):
@@ -59,7 +63,9 @@ class ReplicaSpec:
     max_batch: int = 1
     cpus: float | None = None
     memory: str | None = None  # "512Mi"
-    secret_files: dict[str, Path] = field(default_factory=dict)  # name → file holding its value
+    # The declared secrets' values by name: a target delivers them as files (never as the
+    # replica's environment or command line, which other users and `docker inspect` can read).
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,9 @@ class Target(abc.ABC):
 
     @abc.abstractmethod
     def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
-        """What `ReplicaSpec.image` names for this version (an image for docker, a service folder
-        for local), made first when it is missing; DeployError when that fails."""
+        """What `ReplicaSpec.image` names for this version (an image id for docker, never a tag
+        that can move; a service folder for local), made first when it is missing; DeployError
+        when that fails."""
 
     def identity(self, image: str) -> str:
         """What `image` names now (an image id for a tag, say): early replicas are kept only

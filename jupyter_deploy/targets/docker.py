@@ -1,16 +1,27 @@
-"""The `docker` target: each replica is a container of the version's image, published on a
-loopback port chosen here (kept across restarts, so the gateway's address stays right),
-restarted by the engine if it dies, and labelled so a restarted server finds it again."""
+"""The `docker` target: each replica is a container of the version's image, started by the
+image's id (a tag moves when a version is rebuilt), published on a loopback port chosen here
+(kept across restarts, so the gateway's address stays right), restarted by the engine if it
+dies, and labelled so a restarted server finds it again.
+
+Secrets are files copied into the container before it starts, owned by the image's user and
+readable by it alone: not environment variables (`docker inspect` shows those) nor bind mounts
+(the server's 0600 files are unreadable to the container's user, and readable to every user of
+this machine otherwise). They live in the container's own layer, kept across its restarts and
+removed with it."""
 
 import contextlib
 import dataclasses
+import io
 import socket
+import tarfile
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..builds.engine import docker_client
-from ..builds.image import PORT
+from ..builds.image import MODEL_UID, PORT
+from ..builds.naming import PROJECT_LABEL, image_tag, project_id
+from ..builds.secret_values import SECRETS_DIR_ENV
 from ..runs.records import now
 from .base import (
     LABEL_PREFIX,
@@ -54,6 +65,28 @@ def labels(spec: ReplicaSpec) -> dict[str, str]:
     }
 
 
+def _secrets_archive(values: dict[str, str]) -> bytes:
+    """A tar of the secrets folder for `put_archive`: the folder and its files owned by the
+    image's user, readable by it alone."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        parent = SECRETS_IN_CONTAINER.strip("/").rpartition("/")[0]
+        for folder, owner, mode in (
+            (parent, 0, 0o755),
+            (SECRETS_IN_CONTAINER.strip("/"), 1, 0o500),
+        ):
+            entry = tarfile.TarInfo(folder)
+            entry.type, entry.mode = tarfile.DIRTYPE, mode
+            entry.uid = entry.gid = MODEL_UID if owner else 0
+            archive.addfile(entry)
+        for name, value in values.items():
+            data = value.encode()
+            entry = tarfile.TarInfo(f"{SECRETS_IN_CONTAINER.strip('/')}/{name}")
+            entry.size, entry.mode, entry.uid, entry.gid = len(data), 0o400, MODEL_UID, MODEL_UID
+            archive.addfile(entry, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 def _same_version(found: dict[str, str], wanted: dict[str, str]) -> bool:
     """Whether an image's labels say it holds the wanted version: same commit, same files."""
     keys = ("org.opencontainers.image.revision", "io.jupyter-deploy.dvc-md5")
@@ -67,34 +100,34 @@ class DockerTarget(Target):
         self.client = client or docker_client()
 
     def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
-        """The version's image, built first when this engine does not have it."""
+        """The id of the version's image, built first when this engine does not have it. The
+        id, read with the labels that say it is this version: the tag may move afterwards."""
         import docker
 
         from ..builds.image import oci_labels
-        from ..builds.pipeline import image_tag
         from ..builds.service import BuildService
 
-        tag = image_tag(version)
+        project = project_id(context.store)
         try:
-            labels = self.client.images.get(tag).labels or {}
+            image = self.client.images.get(image_tag(project, version))
         except docker.errors.ImageNotFound:
-            labels = None
-        if labels is not None and _same_version(labels, oci_labels(version)):
-            return tag
-        # Another project may have built a version with the same model name and number.
-        why = "none yet" if labels is None else "the image of that tag is another version's"
+            image = None
+        if image is not None and _same_version(image.labels or {}, oci_labels(version)):
+            return str(image.id)
+        # A re-created project's version of the same number, say: its commit differs.
+        why = "none yet" if image is None else "the image of that tag is another version's"
         context.progress("build", f"building the image of {version['tag']} ({why})")
-        builds = BuildService(context.project_dir, context.store)
+        # The server's own service, so the build is listed, evented and stopped like any other.
+        builds = context.builds or BuildService(context.project_dir, context.store)
 
         def steps(event: dict[str, Any]) -> None:
             for line in event.get("lines", []):
                 if line.startswith("── "):
                     context.progress("build", line[3:])
 
-        builds.listeners.append(steps)
-        build_id = builds.start(str(version["tag"]), context.user)["id"]
+        build_id = builds.start(str(version["tag"]), context.user, listener=steps)["id"]
         if context.early is not None:
-            self._watch_early(builds, build_id, version, context.early)
+            self._watch_early(builds, build_id, version, project, context.early)
         build = builds.wait(build_id)
         if build["status"] != "succeeded":
             error = build["error"] or {}
@@ -102,10 +135,15 @@ class DockerTarget(Target):
                 f"{version['tag']}: the image build {build['status']}:"
                 f" {error.get('message', 'see its log')}"
             )
-        return tag
+        return str(build["image"]["id"])
 
     def _watch_early(
-        self, builds: Any, build_id: str, version: dict[str, Any], early: Callable[[str], None]
+        self,
+        builds: Any,
+        build_id: str,
+        version: dict[str, Any],
+        project: str,
+        early: Callable[[str], None],
     ) -> None:
         """While the build runs: its version image built during the smoke test (untagged, with
         the version's labels) is told to `early` as soon as the engine has it."""
@@ -113,7 +151,10 @@ class DockerTarget(Target):
 
         wanted = oci_labels(version)
         began = time.time() - 1  # only this build's image: an older one may hold other packages
-        filters = {"dangling": True, "label": [f"{LABEL_PREFIX}.tag={version['tag']}"]}
+        filters = {
+            "dangling": True,
+            "label": [f"{LABEL_PREFIX}.tag={version['tag']}", f"{PROJECT_LABEL}={project}"],
+        }
         while builds.get(build_id)["status"] in ("queued", "running"):
             for image in self.client.images.list(filters=filters):
                 if _same_version(image.labels or {}, wanted) and _created(image) > began:
@@ -153,28 +194,30 @@ class DockerTarget(Target):
         else:
             command += ["--api-keys-file", KEYS_IN_CONTAINER]
             volumes[str(spec.api_keys_file)] = {"bind": KEYS_IN_CONTAINER, "mode": "ro"}
-        # Secrets are files, mounted read-only: values given as environment variables would
-        # show in `docker inspect`.
-        for name, file in spec.secret_files.items():
-            volumes[str(file)] = {"bind": f"{SECRETS_IN_CONTAINER}/{name}", "mode": "ro"}
         options: dict[str, Any] = {}
         if spec.cpus:
             options["nano_cpus"] = int(spec.cpus * 1e9)
         if spec.memory:
             options["mem_limit"] = int(spec.memory[:-2]) * _MEMORY_UNITS[spec.memory[-2:]]
-        container = self.client.containers.run(
+        container = self.client.containers.create(
             spec.image,
             command,
-            detach=True,
             labels={**labels(spec), f"{LABEL_PREFIX}.port": str(port)},
             ports={f"{PORT}/tcp": ("127.0.0.1", port)},
             volumes=volumes,
-            environment={"JUPYTER_DEPLOY_SECRETS_DIR": SECRETS_IN_CONTAINER}
-            if spec.secret_files
-            else {},
+            environment={SECRETS_DIR_ENV: SECRETS_IN_CONTAINER} if spec.secrets else {},
             restart_policy={"Name": "unless-stopped"},
             **options,
         )
+        try:
+            if spec.secrets:
+                container.put_archive("/", _secrets_archive(spec.secrets))
+            container.start()
+            container.reload()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+            raise
         return self._replica(container)
 
     def wait_ready(self, replica: Replica, timeout_s: float) -> Replica:

@@ -4,6 +4,8 @@ libraries), on a loopback port chosen here and kept across restarts. A superviso
 replica (`supervisor.py`), in its own session, restarts it when it dies and outlives a restart
 of the Jupyter server; its folder under the user's state directory
 (`$XDG_STATE_HOME/jupyter-deploy/replicas/<id>/`) is how a restarted server finds it again.
+It runs with what a container would give it: a minimal environment and its declared secrets as
+files, never the server's own variables.
 
 `ReplicaSpec.cpus` and `.memory` are not applied here: the replica shares this machine with the
 server, as the notebook did (an address-space limit would break numerical libraries, which
@@ -26,6 +28,7 @@ from typing import IO, Any
 import psutil
 
 from ..atomic import atomic_write_text
+from ..builds.secret_values import model_environment, write_secret_folder
 from ..errors import DeployError
 from ..runs.records import now
 from ..runtime.main import MODEL_DIR_ENV, SECRETS_DIR_ENV
@@ -152,7 +155,7 @@ class LocalTarget(Target):
                     env=environment,
                     start_new_session=True,  # out of the server's process group: survives ^C
                 )
-        except OSError as exc:  # a secret's file cannot be read, say
+        except OSError as exc:  # the replica's folder cannot be written, say
             shutil.rmtree(folder, ignore_errors=True)
             message = f"{spec.version}: the replica could not be started: {exc}"
             raise ReplicaFailed(message, []) from exc
@@ -364,25 +367,17 @@ def _kill_leftovers(replica_id: str) -> None:
 
 
 def _environment(spec: ReplicaSpec, folder: Path, replica_id: str) -> dict[str, str]:
-    """The server's environment (the model runs on this machine, as in the notebook), without
-    jupyter_deploy's own settings, plus the replica's. Secrets stay files: an environment value
-    shows in /proc/PID/environ, which the model server's `load_secrets()` never writes to."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("JUPYTER_DEPLOY_") and name not in spec.secret_files
-    }
+    """What a container would have: the few variables an interpreter of this machine needs
+    (`model_environment`) and the replica's own, never the server's (its token, credentials).
+    Secrets are files in the replica's folder (0600), read by the model server's
+    `load_secrets()` into its own process: /proc/PID/environ shows the environment a process
+    started with, so they are in no process's."""
+    environment = model_environment()
     environment[REPLICA_ENV] = replica_id
     environment[MODEL_DIR_ENV] = str(Path(spec.image).resolve())
     environment["PYTHONUNBUFFERED"] = "1"  # print() in the model reaches the log at once
-    if spec.secret_files:
-        holder = folder / SECRETS
-        holder.mkdir(mode=0o700)
-        for name, source in spec.secret_files.items():
-            fd = os.open(holder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as copy:
-                copy.write(Path(source).read_bytes())
-        environment[SECRETS_DIR_ENV] = str(holder)
+    if spec.secrets:
+        environment[SECRETS_DIR_ENV] = str(write_secret_folder(folder / SECRETS, spec.secrets))
     return environment
 
 
