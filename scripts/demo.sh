@@ -18,19 +18,7 @@ fi
 
 # Work on a copy so runs and versions never land in this repository.
 DEMO="${JUPYTER_DEPLOY_DEMO_DIR:-$REPO/.demo/iris}"
-if [ ! -d "$DEMO" ]; then
-  step "Copying examples/ to $DEMO"
-  mkdir -p "$(dirname "$DEMO")"
-  cp -r "$REPO/examples" "$DEMO"
-fi
-if ! git -C "$DEMO" rev-parse --git-dir > /dev/null 2>&1; then
-  # Versions are git commits and tags: give the copy a history to build on.
-  step "Making $DEMO a git repository"
-  git -C "$DEMO" init -q -b main
-  git -C "$DEMO" add .
-  git -C "$DEMO" -c user.name="jupyter_deploy demo" -c user.email=demo@localhost \
-    commit -q -m "Example project"
-fi
+bash scripts/demo-project.sh "$DEMO"
 
 step "Starting JupyterLab on $DEMO"
 args=(--ServerApp.root_dir="$DEMO")

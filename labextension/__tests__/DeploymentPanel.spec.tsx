@@ -634,6 +634,60 @@ describe('DeploymentPanel', () => {
   });
 });
 
+describe('DeploymentPanel opened again', () => {
+  const points = [
+    { at: 1000, request_rate: 4, error_rate: 0, p50: 0.004, p99: 0.009 },
+    { at: 1002, request_rate: 6, error_rate: 0.5, p50: 0.006, p99: 0.02 },
+    { at: 1004, request_rate: 0, error_rate: null, p50: null, p99: null }
+  ];
+
+  it('draws the server-kept history from its first read', async () => {
+    const server = {
+      deployment: makeDeployment(),
+      samples: [makeMetrics(1004, { history: points })]
+    };
+    ({ model } = await renderPanel(server));
+    await act(() => model!.readMetrics());
+    // One read: no window of its own yet, the server's points stand in.
+    expect(model!.state.samples).toHaveLength(1);
+    expect(model!.state.samples[0]).not.toHaveProperty('history');
+    expect(model!.state.history).toEqual(points);
+    const traffic = region('Traffic');
+    for (const metric of ['request-rate', 'error-rate']) {
+      expect(
+        traffic
+          .querySelector(`[data-metric="${metric}"] .jp-DeployChart-line`)
+          ?.getAttribute('d')
+      ).toMatch(/^M.+L/);
+    }
+    expect(
+      traffic.querySelector(
+        '[data-metric="request-rate"] .jp-DeployChart-value'
+      )!.textContent
+    ).toBe('0/s');
+    expect(
+      traffic
+        .querySelector('[data-metric="request-rate"] svg')!
+        .getAttribute('aria-label')
+    ).toContain('up to 6.0/s');
+  });
+
+  it('keeps the last history while a read answers without one', async () => {
+    const server = {
+      deployment: makeDeployment(),
+      samples: [
+        makeMetrics(1004, { history: points }),
+        makeMetrics(1006, {}, [0, 0, 0, 10])
+      ]
+    };
+    ({ model } = await renderPanel(server));
+    await act(() => model!.readMetrics());
+    await act(() => model!.readMetrics());
+    expect(model!.state.history).toEqual(points);
+    expect(model!.state.samples.map(s => s.at)).toEqual([1004, 1006]);
+  });
+});
+
 describe('DeploymentModel metrics polling', () => {
   it('polls while started, and stops', async () => {
     const fake = fakeServer(request =>

@@ -4,6 +4,8 @@ import {
   counterIncrease,
   histogramIncrease,
   histogramQuantile,
+  historySeries,
+  lastPoint,
   metricSeries,
   metricsWindow,
   recentWindow
@@ -180,6 +182,36 @@ describe('samples for the charts', () => {
     expect(recent.requestRate).toBe(3);
     expect(recentWindow(samples.slice(0, 1))).toBeNull();
     expect(recentWindow(samples.slice(0, 2), 10)!.seconds).toBe(2);
+  });
+});
+
+describe('charts from the server history', () => {
+  it('makes one point per server point, non-finite values missing', () => {
+    const series = historySeries([
+      { at: 10, request_rate: 2, error_rate: null, p50: 0.01, p99: 0.02 },
+      { at: 12, request_rate: 3, error_rate: 0.25, p50: null, p99: Infinity }
+    ]);
+    expect(series.requestRate).toEqual([
+      { at: 10, value: 2 },
+      { at: 12, value: 3 }
+    ]);
+    expect(series.errorRate).toEqual([
+      { at: 10, value: null },
+      { at: 12, value: 0.25 }
+    ]);
+    expect(series.p50.map(p => p.value)).toEqual([0.01, null]);
+    expect(series.p99.map(p => p.value)).toEqual([0.02, null]);
+    expect(historySeries([]).requestRate).toEqual([]);
+  });
+
+  it('reads the current values from the newest point', () => {
+    expect(lastPoint([])).toBeNull();
+    expect(
+      lastPoint([
+        { at: 10, request_rate: 2, error_rate: null, p50: 0.01, p99: 0.02 },
+        { at: 12, request_rate: 3, error_rate: 0.25, p50: 0.005, p99: 0.03 }
+      ])
+    ).toEqual({ requestRate: 3, errorRate: 0.25, p50: 0.005, p99: 0.03 });
   });
 });
 

@@ -120,7 +120,10 @@ export type Deployment = {
   replica_count: number;
   replicas: DeploymentReplica[];
   gateway: { running: boolean };
-  /** When the current version took traffic, or null. */
+  /**
+   * When the endpoint first served (its deployment came up), or null while
+   * stopped: updates and rollbacks keep it, as the endpoint keeps serving.
+   */
   live_since: string | null;
   settings: { max_batch: number | null; workers: number | null };
   /** A copy of the API key readable only by its owner, outside the project; null when open. */
@@ -182,8 +185,25 @@ export type LatencyHistogram = {
 };
 
 /**
- * `GET .../deployments/<name>/metrics`: totals since the server began
- * watching; a replica that restarts or is replaced does not lower them.
+ * One point of the server's recent history of a deployment: what happened
+ * in the window that ends at `at` (since the point before).
+ */
+export type MetricsPoint = {
+  /** Unix seconds. */
+  at: number;
+  /** Requests per second. */
+  request_rate: number;
+  /** Fraction of the window's requests answered 5xx; null without requests. */
+  error_rate: number | null;
+  /** Latency quantiles in seconds; null without requests. */
+  p50: number | null;
+  p99: number | null;
+};
+
+/**
+ * `GET .../deployments/<name>/metrics`: totals since the deployment came up,
+ * exact across updates, rollbacks and restarted replicas (the server keeps
+ * them beside the deployment).
  */
 export type DeploymentMetrics = {
   /** Unix seconds. */
@@ -202,4 +222,9 @@ export type DeploymentMetrics = {
   latency: LatencyHistogram;
   /** Requests per `MODEL@vN`. */
   by_version: Record<string, number>;
+  /**
+   * The server's recent points, oldest first (a few minutes, bounded), kept
+   * while anyone looks: a panel opened again draws them at once.
+   */
+  history?: MetricsPoint[];
 };

@@ -8,6 +8,8 @@ import {
 import type { DeploymentModel } from '../models/deployment';
 import {
   MAX_SAMPLES,
+  historySeries,
+  lastPoint,
   metricSeries,
   recentWindow
 } from '../models/deploymentMetrics';
@@ -62,9 +64,17 @@ export function DeploymentMetricsView({
 }: {
   model: DeploymentModel;
 }): JSX.Element {
-  const { samples, metricsError, deployment } = model.state;
-  const series = useMemo(() => metricSeries(samples), [samples]);
-  const recent = useMemo(() => recentWindow(samples), [samples]);
+  const { samples, history, metricsError, deployment } = model.state;
+  // The server's history when it keeps one: a panel opened again draws the
+  // minutes before it at once, not only what it sampled itself.
+  const series = useMemo(
+    () => (history ? historySeries(history) : metricSeries(samples)),
+    [history, samples]
+  );
+  const recent = useMemo(
+    () => recentWindow(samples) ?? (history ? lastPoint(history) : null),
+    [history, samples]
+  );
   const last = samples[samples.length - 1];
   return (
     <section
@@ -98,7 +108,7 @@ export function DeploymentMetricsView({
           Metrics unavailable: {metricsError.message}
         </p>
       )}
-      {samples.length > 0 && (
+      {(samples.length > 0 || (history?.length ?? 0) > 0) && (
         <div className="jp-DeployTraffic-charts">
           {CHARTS.map(chart => (
             <MetricChart

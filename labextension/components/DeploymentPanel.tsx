@@ -152,7 +152,7 @@ function Header({
             className="jp-DeployDeployment-uptime"
             title={
               deployment.live_since
-                ? `This version took traffic at ${exactTime(deployment.live_since)}`
+                ? `Serving since ${exactTime(deployment.live_since)} (updates and rollbacks keep it)`
                 : undefined
             }
           >

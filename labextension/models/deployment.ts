@@ -6,6 +6,7 @@ import {
   type DeploymentBusEvent,
   type DeploymentMetrics,
   type DeployStarted,
+  type MetricsPoint,
   type ModelVersion,
   type OperationStarted,
   type ServingSchema
@@ -57,8 +58,14 @@ export interface IDeploymentState {
   versions: ModelVersion[];
   /** Serving API of the version deployed, for the usage examples. */
   schema: ServingSchema | null;
-  /** Metrics samples, oldest first. */
+  /** Metrics samples, oldest first (without the server's history). */
   samples: DeploymentMetrics[];
+  /**
+   * The server's recent points for the charts, oldest first: they outlive
+   * the panel, so one opened again shows the minutes before. Null while the
+   * server sent none (the charts come from `samples` then).
+   */
+  history: MetricsPoint[] | null;
   metricsError: ApiError | null;
   logs: IDeploymentLogs | null;
   apiKey: IShownKey | null;
@@ -94,6 +101,7 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
       versions: [],
       schema: null,
       samples: [],
+      history: null,
       metricsError: null,
       logs: null,
       apiKey: null
@@ -274,9 +282,13 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
     }
     this._reading = true;
     try {
-      const sample = await this._client.deploymentMetrics(project, name);
+      const { history, ...sample } = await this._client.deploymentMetrics(
+        project,
+        name
+      );
       this.update({
         samples: appendSample(this.state.samples, sample),
+        history: history ?? this.state.history,
         metricsError: null
       });
     } catch (reason) {

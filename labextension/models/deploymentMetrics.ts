@@ -1,4 +1,4 @@
-import type { DeploymentMetrics, LatencyHistogram } from '../api';
+import type { DeploymentMetrics, LatencyHistogram, MetricsPoint } from '../api';
 
 /**
  * Samples the deployment panel keeps: at one every 2 s, five minutes of
@@ -204,6 +204,38 @@ export function metricSeries(
     series.p99.push({ at, value: window.p99 });
   }
   return series;
+}
+
+/**
+ * The charts' points from the server's history: the same windows, kept by
+ * the server while anyone looked, so a panel opened again has them at once.
+ */
+export function historySeries(points: readonly MetricsPoint[]): IMetricSeries {
+  const at = (point: MetricsPoint, value: number | null): IMetricPoint => ({
+    at: point.at,
+    value: value !== null && Number.isFinite(value) ? value : null
+  });
+  return {
+    requestRate: points.map(p => at(p, p.request_rate)),
+    errorRate: points.map(p => at(p, p.error_rate)),
+    p50: points.map(p => at(p, p.p50)),
+    p99: points.map(p => at(p, p.p99))
+  };
+}
+
+/** The charts' current values from the server's newest point, if any. */
+export function lastPoint(
+  points: readonly MetricsPoint[]
+): Pick<IMetricsWindow, 'requestRate' | 'errorRate' | 'p50' | 'p99'> | null {
+  const last = points[points.length - 1];
+  return last
+    ? {
+        requestRate: last.request_rate,
+        errorRate: last.error_rate,
+        p50: last.p50,
+        p99: last.p99
+      }
+    : null;
 }
 
 /**
