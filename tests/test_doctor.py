@@ -20,6 +20,8 @@ IDS = [
     "target",
     "project",
     "store",
+    "repository",
+    "dvc_ignore",
 ]
 
 
@@ -126,3 +128,12 @@ def test_store_states(example_project: Path) -> None:
     assert run_doctor(example_project).check("store").value == "not created yet"
     open_store(example_project).close()
     assert run_doctor(example_project).check("store").value == f"schema v{latest_version()}"
+
+
+def test_a_project_outside_git_is_told_how_to_get_versions(example_project: Path) -> None:
+    report = run_doctor(example_project)
+    repository = report.check("repository")
+    assert repository.status == "warning"
+    assert "not in a git repository" in repository.detail
+    assert "git init" in (repository.hint or "")
+    assert report.check("dvc_ignore").detail.startswith("not checked:")

@@ -13,7 +13,7 @@ from ..paths import relative_to_root
 from ..probes import probe_docker, probe_dvc, probe_git, probe_nginx
 from ..store import StoreStatus, inspect_store
 from ..targets import choose_target
-from . import checks
+from . import checks, repository
 from .model import DoctorReport, ProjectInfo
 
 
@@ -88,6 +88,8 @@ def run_doctor(
         checks.check_target(choice),
         checks.check_project(info, searched),
         checks.check_store(store_status, store_error, project_dir),
+        repository.check_repository(project_dir),
+        repository.check_dvc_ignores(project_dir, config),
     ]
     return DoctorReport(
         product={"name": "jupyter_deploy", "version": __version__, "api_version": API_VERSION},
