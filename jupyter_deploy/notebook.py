@@ -157,6 +157,19 @@ def _lookup(name: str | None, project: str | Path | None) -> dict[str, Any]:
             store.close()
 
 
+def _ledger(deployment: Mapping[str, Any], project: str | Path | None) -> LedgerFile | None:
+    """The deployment's totals as the server keeps them (replaced and restarted replicas
+    included); None without its project folder: the replicas' own counts stand in then."""
+    from .deployments.service import ledger_file
+
+    name = deployment.get("name")
+    try:
+        project_dir = _project_dir(project)
+    except NotFound:
+        return None
+    return ledger_file(project_dir, name) if isinstance(name, str) and name else None
+
+
 def _timestamp(value: Any) -> float | None:
     """Unix seconds from unix seconds or an ISO time (docker's nanoseconds and `Z` included)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -514,10 +527,7 @@ def status(name: str | None = None, project: str | Path | None = None) -> Deploy
     measured over about a second."""
     deployment = _lookup(name, project)
     if deployment.get("status") == "running":
-        from .deployments.service import ledger_file
-
-        ledger = ledger_file(_project_dir(project), str(deployment["name"]))
-        found = measure(deployment, ledger=ledger)
+        found = measure(deployment, ledger=_ledger(deployment, project))
     else:
         found = Measured()
     if deployment.get("status") != "running":

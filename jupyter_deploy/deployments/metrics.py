@@ -204,7 +204,10 @@ class MetricsSampler:
     def history(self, deployment: str) -> list[dict[str, Any]]:
         with self._lock:
             state = self._states.get(deployment)
-        return list(state.history) if state is not None else []
+        if state is None:
+            return []
+        with state.lock:  # a sample appends under it
+            return list(state.history)
 
     def sample(
         self,
