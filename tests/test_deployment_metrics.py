@@ -75,6 +75,16 @@ def test_parse_reads_the_runtimes_own_text(tmp_path: Path) -> None:
     assert snap.version == "iris@v3"
 
 
+def test_non_finite_values_are_left_out() -> None:
+    text = (
+        'jupyter_deploy_requests_total{route="predict",status="200"} NaN\n'
+        'jupyter_deploy_requests_total{route="predict",status="500"} 2\n'
+        "jupyter_deploy_predictions_total +Inf\n"
+    )
+    snap = parse(text)
+    assert (snap.requests, snap.errors, snap.predictions) == (2, 2, 0)
+
+
 def test_version_labels_and_an_untouched_server(tmp_path: Path) -> None:
     quoted = {"model": 'we"ird\\name', "version": "v1", "tag": "", "source_commit": ""}
     snap = replica(tmp_path, info=quoted)

@@ -60,6 +60,8 @@ def _samples(text: str) -> Iterable[tuple[str, dict[str, str], float]]:
             number = float(value.split()[0])
         except (ValueError, IndexError):
             continue  # a line this parser does not know; the rest still counts
+        if not math.isfinite(number):
+            continue  # no count of ours is; one would poison every total it joins
         yield name.strip(), _labels(labels), number
 
 
