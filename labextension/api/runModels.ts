@@ -96,6 +96,11 @@ export type Run = {
   error: RunError | null;
   cell_timeout: number | null;
   time_limit: number | null;
+  /**
+   * Tags of the versions made from the run, oldest first. Only the runs
+   * listing says; events and single runs leave it out (unknown, not none).
+   */
+  promoted_to?: string[];
 };
 
 /** Count of a sweep's runs per status. */

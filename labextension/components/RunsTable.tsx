@@ -13,7 +13,9 @@ import {
   metricSortKey,
   parametersText,
   parseTime,
+  promoteTitle,
   runSeconds,
+  versionLabel,
   type ISortState,
   type SortKey
 } from '../models/runsTable';
@@ -159,6 +161,7 @@ function RunRow({
   const isSelected = selected.includes(run.id);
   const active = ACTIVE_STATUSES.includes(run.status);
   const isBusy = busy.includes(run.id);
+  const promoted = run.promoted_to ?? [];
   const created = parseTime(run.created_at);
   return (
     <tr
@@ -182,6 +185,15 @@ function RunRow({
       </td>
       <td>
         <code className="jp-DeployRunsTable-id">{run.id}</code>
+        {promoted.map(tag => (
+          <span
+            key={tag}
+            className="jp-DeployPromotedBadge"
+            title={`Promoted to ${tag}`}
+          >
+            {versionLabel(tag)}
+          </span>
+        ))}
       </td>
       <td>
         {run.sweep_id ? (
@@ -214,12 +226,8 @@ function RunRow({
             className="jp-DeployIconButton jp-DeployPromoteButton"
             aria-label={`Promote ${run.id}`}
             aria-busy={isBusy}
-            title={
-              isBusy
-                ? 'Promoting…'
-                : 'Promote to a model version (git tag + DVC)'
-            }
-            disabled={isBusy}
+            title={promoteTitle(run, isBusy)}
+            disabled={isBusy || promoted.length > 0}
             onClick={() => onPromote(run)}
           >
             {isBusy ? (

@@ -229,7 +229,16 @@ export class RunsModel extends StateModel<IRunsState> {
     }
     this.update({ busy: [...this.state.busy, runId], notice: null });
     try {
-      await promote(project, runId);
+      const tag = versionTag(await promote(project, runId));
+      if (tag !== null) {
+        this.update({
+          runs: this.state.runs.map(run =>
+            run.id === runId
+              ? { ...run, promoted_to: [...(run.promoted_to ?? []), tag] }
+              : run
+          )
+        });
+      }
     } catch (reason) {
       this.update({
         notice: `Could not promote ${runId}: ${asApiError(reason).message}`
@@ -295,5 +304,19 @@ export class RunsModel extends StateModel<IRunsState> {
 
 /** Insert or update a run, keeping the list newest first. */
 function mergeRun(runs: Run[], run: Run): Run[] {
-  return mergeNewestFirst(runs, run, isNewerRun);
+  // Only the listing says which versions a run became: an event keeps what it said.
+  const known = runs.find(r => r.id === run.id)?.promoted_to;
+  const merged =
+    run.promoted_to === undefined && known !== undefined
+      ? { ...run, promoted_to: known }
+      : run;
+  return mergeNewestFirst(runs, merged, isNewerRun);
+}
+
+/** The tag of what the promote command answered (a version), if it is one. */
+function versionTag(answer: unknown): string | null {
+  if (typeof answer === 'object' && answer !== null && 'tag' in answer) {
+    return typeof answer.tag === 'string' ? answer.tag : null;
+  }
+  return null;
 }

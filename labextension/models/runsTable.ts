@@ -149,6 +149,29 @@ export function parseTime(text: string | null | undefined): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
+/** The version part of a tag: `v2` of `iris-classifier@v2`. */
+export function versionLabel(tag: string): string {
+  return tag.slice(tag.lastIndexOf('@') + 1);
+}
+
+/**
+ * The Promote button's tooltip: a run already promoted is not promoted again
+ * from here (the server refuses); a copy is for the command line.
+ */
+export function promoteTitle(run: Run, busy: boolean): string {
+  const promoted = run.promoted_to ?? [];
+  if (busy) {
+    return 'Promoting…';
+  }
+  if (promoted.length > 0) {
+    return (
+      `Already promoted to ${promoted.join(', ')}. For another version of ` +
+      `this run: jupyter deploy version create ${run.id} --copy`
+    );
+  }
+  return 'Promote to a model version (git tag + DVC)';
+}
+
 /** Parameters as one comparable line: `a=1 b="x"`, by name. */
 export function parametersText(parameters: Record<string, JSONValue>): string {
   return Object.keys(parameters ?? {})
