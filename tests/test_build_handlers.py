@@ -101,4 +101,5 @@ async def test_a_build_through_rest_streams_its_progress_and_refuses_bad_input(
     code, answer = await call(jp_fetch, *builds, "b-0123456789", params={"project": "iris"})
     assert code == 404
     code, answer = await call(jp_fetch, *builds, "not-an-id", params={"project": "iris"})
-    assert code == 404
+    assert code == 400
+    assert answer["error"]["message"].startswith("build_id:")

@@ -48,7 +48,10 @@ def test_failed_run_exits_1_and_names_the_cell(project: Path) -> None:
         (["sweep", "write.ipynb", "-p", "value", "1,2", "-p", "label", "a", "--zip"], "zip needs"),
         (["sweep", "write.ipynb"], "a sweep needs at least one -p"),
         (["cancel", "r-0000000000"], "no run 'r-0000000000'"),
-        (["run", "write.ipynb", "--time-limit", "-5"], "time_limit: expected a number of seconds"),
+        (
+            ["run", "write.ipynb", "--time-limit", "-5"],
+            "--time-limit: expected a number of seconds",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(

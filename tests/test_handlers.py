@@ -137,7 +137,7 @@ async def test_doctor_at_root_without_project_is_an_empty_state(jp_fetch: Any) -
     [
         ("../..", 403, "forbidden", "outside the Jupyter root"),
         ("/etc", 400, "invalid_input", "must be relative to the Jupyter root"),
-        ("iris/nope", 404, "not_found", "no such file or folder: 'iris/nope'"),
+        ("iris/nope", 404, "not_found", "path: no such file or folder"),
     ],
 )
 async def test_doctor_refuses_bad_paths(

@@ -123,16 +123,16 @@ async def test_single_run_rerun_and_cancel(jp_fetch: Any, project: Path) -> None
             "value: expected an integer, got 'abc'",
         ),
         (("runs",), {"notebook": "../outside.ipynb"}, 403, "outside the Jupyter root"),
-        (("runs",), {"notebook": "proj/nope.ipynb"}, 404, "does not exist"),
-        (("runs",), {"notebook": "loose.ipynb"}, 400, "is not inside a project"),
+        (("runs",), {"notebook": "proj/nope.ipynb"}, 404, "notebook: no such notebook"),
+        (("runs",), {"notebook": "loose.ipynb"}, 400, "notebook: not inside a project"),
         (
             ("runs",),
             {"notebook": "proj/write.ipynb", "paramters": {}},
             400,
-            "unknown field(s) paramters",
+            "request body: unknown field; allowed: cell_timeout, notebook, parameters",
         ),
         (("runs",), "{not json", 400, "not valid JSON"),
-        (("runs",), "[1, 2]", 400, "must be a JSON object"),
+        (("runs",), "[1, 2]", 400, "request body: expected a JSON object"),
         (
             ("runs",),
             {"notebook": "proj/write.ipynb", "time_limit": "soon"},
@@ -143,7 +143,7 @@ async def test_single_run_rerun_and_cancel(jp_fetch: Any, project: Path) -> None
             ("sweeps",),
             {"notebook": "proj/write.ipynb", "parameters": {"value": [1]}, "mode": "random"},
             400,
-            "mode: must be one of grid, zip",
+            "mode: expected 'grid' or 'zip'",
         ),
         (
             ("sweeps",),
@@ -155,7 +155,7 @@ async def test_single_run_rerun_and_cancel(jp_fetch: Any, project: Path) -> None
             ("sweeps",),
             {"notebook": "proj/write.ipynb", "parameters": {"value": [1]}, "concurrency": 0},
             400,
-            "concurrency: expected an integer of at least 1",
+            "concurrency: expected a whole number from 1 to 256",
         ),
     ],
 )
@@ -182,7 +182,7 @@ async def test_bad_requests_are_4xx_that_name_the_problem(
         (("runs",), {"project": "nowhere"}, 404),
         (("runs",), {"project": "proj", "status": "done"}, 400),
         (("runs", "r-0000000000"), {"project": "proj"}, 404),
-        (("runs", "not-an-id"), {"project": "proj"}, 404),
+        (("runs", "not-an-id"), {"project": "proj"}, 400),
         (("parameters",), {"path": "proj/data.txt"}, 400),
     ],
 )

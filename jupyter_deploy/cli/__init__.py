@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from .._version import API_VERSION, __version__
 from ..errors import DeployError, Forbidden, InvalidInput, NotFound
 from . import builds, deploy, doctor, runs, versions
+from .arguments import Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="jupyter deploy",
         description="Run, version, build and deploy notebook models. The JupyterLab Deploy"
         " sidebar drives the same core.",
@@ -47,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except DeployError as exc:
         print(f"jupyter deploy {args.command}: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # What the system refused (a path too long once joined to the current folder, say),
+        # without the file name: arguments are checked before, this is what checks cannot see.
+        print(f"jupyter deploy {args.command}: {exc.strerror or 'system error'}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

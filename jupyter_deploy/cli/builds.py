@@ -2,13 +2,14 @@
 log streamed here, and list, read or cancel builds."""
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from .. import identity
+from .. import identity, safe_json
 from ..builds.service import BuildService
 from ..errors import InvalidInput
+from ..fields import BuildId, ImageRef, VersionRef
+from .arguments import typed
 from .runs import project_dir, project_option
 
 
@@ -44,7 +45,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{build['version']}: build {build['id']} cancelled", file=sys.stderr)
         return 130
     if args.json:
-        print(json.dumps(build, indent=2))
+        print(safe_json.dumps(build, indent=2))
     elif build["status"] == "succeeded":
         image = build["image"]
         reused = ", dependencies reused" if image["dependency_cached"] else ""
@@ -77,7 +78,7 @@ def cmd_builds(args: argparse.Namespace) -> int:
         return 0
     builds = service.listing(args.version)["builds"]
     if args.json:
-        print(json.dumps(builds, indent=2))
+        print(safe_json.dumps(builds, indent=2))
         return 0
     if not builds:
         print("no builds yet: `jupyter deploy build MODEL@vN` builds a version's image")
@@ -98,9 +99,11 @@ def register(commands: Any) -> None:
     build = commands.add_parser(
         "build", help="build a version's container image (export, smoke test, wheels, image)"
     )
-    build.add_argument("version", metavar="MODEL@vN")
+    build.add_argument("version", type=typed(VersionRef, "version"), metavar="MODEL@vN")
     build.add_argument(
-        "--base-image", help="first image layer (default: base_image in jupyter-deploy.yaml)"
+        "--base-image",
+        type=typed(ImageRef, "image"),
+        help="first image layer (default: base_image in jupyter-deploy.yaml)",
     )
     build.add_argument("--quiet", action="store_true", help="show the steps, not the whole log")
     build.add_argument("--json", action="store_true", help="print the build as JSON")
@@ -108,9 +111,14 @@ def register(commands: Any) -> None:
     build.set_defaults(func=cmd_build)
 
     listing = commands.add_parser("builds", help="list builds; read or cancel one")
-    listing.add_argument("version", nargs="?", metavar="MODEL@vN", help="only this version's")
-    listing.add_argument("--log", metavar="BUILD_ID", help="print a build's log")
-    listing.add_argument("--cancel", metavar="BUILD_ID", help="cancel a running build")
+    version, build_id = typed(VersionRef, "version"), typed(BuildId, "build id")
+    listing.add_argument(
+        "version", nargs="?", type=version, metavar="MODEL@vN", help="only this version's"
+    )
+    listing.add_argument("--log", type=build_id, metavar="BUILD_ID", help="print a build's log")
+    listing.add_argument(
+        "--cancel", type=build_id, metavar="BUILD_ID", help="cancel a running build"
+    )
     listing.add_argument("--json", action="store_true", help="print the builds as JSON")
     project_option(listing)
     listing.set_defaults(func=cmd_builds)

@@ -1,14 +1,15 @@
 """`jupyter deploy up|status|rollback|down|logs`: deployments from a terminal or CI."""
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from .. import identity
+from .. import identity, safe_json
 from ..deployments.service import DeployFailed, Deployments
 from ..errors import InvalidInput
+from ..fields import DeploymentName, LogTail, MaxBatch, Replicas, VersionOrModel
 from ..versions import Versions
+from .arguments import typed
 from .runs import project_dir, project_option
 
 
@@ -38,7 +39,7 @@ def _reference(deployments: Deployments, given: str) -> str:
 
 def _show(status: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        print(json.dumps(status, indent=2))
+        print(safe_json.dumps(status, indent=2))
         return
     where = f" at {status['endpoint']}" if status["endpoint"] else ""
     print(f"{status['name']}: {status['status']}, {status['version'] or 'no version'}{where}")
@@ -97,12 +98,21 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
+    deployment = typed(DeploymentName, "name")
     up = commands.add_parser("up", help="deploy a version (default: the newest) or update to it")
-    up.add_argument("version", metavar="MODEL[@vN]")
-    up.add_argument("--name", help="deployment name (default: the model's name)")
-    up.add_argument("--replicas", type=int, help="replicas behind the gateway (default: config)")
+    up.add_argument("version", type=typed(VersionOrModel, "version"), metavar="MODEL[@vN]")
+    up.add_argument("--name", type=deployment, help="deployment name (default: the model's name)")
+    up.add_argument(
+        "--replicas",
+        type=typed(Replicas, "count"),
+        help="replicas behind the gateway (default: config)",
+    )
     up.add_argument("--target", choices=("auto", "docker", "local"), help="default: config")
-    up.add_argument("--max-batch", type=int, help="records the model server batches (default 1)")
+    up.add_argument(
+        "--max-batch",
+        type=typed(MaxBatch, "count"),
+        help="records the model server batches (default 1)",
+    )
     up.add_argument("--json", action="store_true", help="print the deployment as JSON")
     project_option(up)
     up.set_defaults(func=cmd_up)
@@ -112,13 +122,22 @@ def register(commands: Any) -> None:
         ("down", cmd_down, "stop a deployment's gateway and replicas"),
     ):
         sub = commands.add_parser(name, help=text)
-        sub.add_argument("name", nargs="?", metavar="NAME", help="default: the model's name")
+        sub.add_argument(
+            "name", nargs="?", type=deployment, metavar="NAME", help="default: the model's name"
+        )
         sub.add_argument("--json", action="store_true", help="print the deployment as JSON")
         project_option(sub)
         sub.set_defaults(func=func)
     logs = commands.add_parser("logs", help="the replicas' log lines")
-    logs.add_argument("name", nargs="?", metavar="NAME", help="default: the model's name")
+    logs.add_argument(
+        "name", nargs="?", type=deployment, metavar="NAME", help="default: the model's name"
+    )
     logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
-    logs.add_argument("--tail", type=int, default=100, help="lines from the end (default 100)")
+    logs.add_argument(
+        "--tail",
+        type=typed(LogTail, "count"),
+        default=100,
+        help="lines from the end (default 100)",
+    )
     project_option(logs)
     logs.set_defaults(func=cmd_logs)

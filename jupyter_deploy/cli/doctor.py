@@ -1,12 +1,14 @@
 """`jupyter deploy doctor`: the environment report in a terminal."""
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .. import safe_json
 from ..doctor import DoctorReport, run_doctor
+from ..fields import PathText
+from .arguments import typed
 
 _MARK = {"ok": "✓", "warning": "!", "error": "✗"}
 _COLOUR = {"ok": "32", "warning": "33", "error": "31"}
@@ -42,17 +44,20 @@ def print_report(report: DoctorReport, stream: TextIO) -> None:
 def cmd_doctor(args: argparse.Namespace) -> int:
     report = run_doctor(args.project)
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(safe_json.dumps(report.to_dict(), indent=2) + "\n")
     else:
         print_report(report, sys.stdout)
     return 1 if report.status == "error" else 0
 
 
 def existing_dir(value: str) -> Path:
-    path = Path(value).expanduser()
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
+    path = Path(typed(PathText, "folder")(value)).expanduser()
+    try:
+        found = path.is_dir()
+    except OSError:  # too long once expanded, say: not a folder we can use either way
+        found = False
+    if not found:
+        raise argparse.ArgumentTypeError("the path is not a folder")
     return path
 
 

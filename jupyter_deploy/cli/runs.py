@@ -7,13 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import identity
+from .. import identity, safe_json
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput, NotFound
-from ..runs import Limits, RunService, parse_cli_value
+from ..fields import Concurrency, PathText, RunId, Seconds, Text, check
+from ..runs import Limits, RunService
 from ..runs.records import STATUSES
+from .arguments import typed
 from .doctor import existing_dir
 from .progress import Progress
+
+_path = typed(PathText, "path")
 
 
 def _project_of(notebook: str) -> tuple[Path, str]:
@@ -40,17 +44,27 @@ def project_dir(args: argparse.Namespace) -> Path:
     return project
 
 
+def _value(name: str, text: str) -> Any:
+    """A value typed on the command line: JSON when it parses (3, 0.5, true, "x"), else a
+    string; either way bounded and free of what JSON cannot carry on (NaN, lone surrogates),
+    like a REST body."""
+    try:
+        return safe_json.loads(text)
+    except safe_json.NotJson:
+        return check(Text, text, name)
+    except safe_json.JsonProblem as problem:
+        raise InvalidInput(f"{name}: {problem.what}") from None
+
+
 def _single_values(pairs: list[list[str]]) -> dict[str, Any]:
-    return {name: parse_cli_value(value) for name, value in pairs}
+    return {name: _value(name, value) for name, value in pairs}
 
 
 def _sweep_values(pairs: list[list[str]]) -> dict[str, list[Any]]:
     values: dict[str, list[Any]] = {}
     for name, text in pairs:
-        parsed = parse_cli_value(text) if text.lstrip().startswith("[") else None
-        options = (
-            parsed if isinstance(parsed, list) else [parse_cli_value(v) for v in text.split(",")]
-        )
+        parsed = _value(name, text) if text.lstrip().startswith("[") else None
+        options = parsed if isinstance(parsed, list) else [_value(name, v) for v in text.split(",")]
         values[name] = options
     return values
 
@@ -81,7 +95,7 @@ async def _execute(project: Path, launch: Any, json_out: bool) -> int:
     finally:
         await service.close()
     if json_out:
-        print(json.dumps({"sweep": sweep, "runs": final} if sweep else final[0], indent=2))
+        print(safe_json.dumps({"sweep": sweep, "runs": final} if sweep else final[0], indent=2))
     else:
         _print_table(final)
     return 0 if all(r["status"] == "succeeded" for r in final) else 1
@@ -167,7 +181,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             + missing
         )
     if args.json:
-        print(json.dumps({"runs": runs, "sweeps": listing["sweeps"]}, indent=2))
+        print(safe_json.dumps({"runs": runs, "sweeps": listing["sweeps"]}, indent=2))
     else:
         _print_table(runs)
     return 0
@@ -189,11 +203,15 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def _launch_options(parser: argparse.ArgumentParser) -> None:
+    seconds = typed(Seconds, "seconds")
     parser.add_argument(
-        "--cell-timeout", type=float, metavar="S", help="fail a cell running longer than S seconds"
+        "--cell-timeout",
+        type=seconds,
+        metavar="S",
+        help="fail a cell running longer than S seconds",
     )
     parser.add_argument(
-        "--time-limit", type=float, metavar="S", help="fail a run lasting longer than S seconds"
+        "--time-limit", type=seconds, metavar="S", help="fail a run lasting longer than S seconds"
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -205,7 +223,7 @@ def register(commands: Any) -> None:
         description="Run NOTEBOOK with papermill in its own workspace and kernel."
         " Exits 1 if the run fails.",
     )
-    run.add_argument("notebook", help="the notebook, inside a project folder")
+    run.add_argument("notebook", type=_path, help="the notebook, inside a project folder")
     run.add_argument(
         "-p",
         "--parameter",
@@ -223,7 +241,7 @@ def register(commands: Any) -> None:
         help="run a notebook over a grid (or zip) of parameter values",
         description="One run per combination of values. Exits 1 if any run fails.",
     )
-    sweep.add_argument("notebook", help="the notebook, inside a project folder")
+    sweep.add_argument("notebook", type=_path, help="the notebook, inside a project folder")
     sweep.add_argument(
         "-p",
         "--parameter",
@@ -237,7 +255,9 @@ def register(commands: Any) -> None:
         "--zip", action="store_true", help="pair values element-wise instead of a grid"
     )
     sweep.add_argument(
-        "--concurrency", type=int, help="runs at once (default: the number of cores)"
+        "--concurrency",
+        type=typed(Concurrency, "count"),
+        help="runs at once (default: the number of cores)",
     )
     _launch_options(sweep)
     sweep.set_defaults(func=cmd_sweep)
@@ -251,6 +271,6 @@ def register(commands: Any) -> None:
     listing.set_defaults(func=cmd_runs)
 
     cancel = commands.add_parser("cancel", help="cancel a queued or running run (safe to repeat)")
-    cancel.add_argument("run_id")
+    cancel.add_argument("run_id", type=typed(RunId, "run id"), metavar="RUN_ID")
     project_option(cancel)
     cancel.set_defaults(func=cmd_cancel)

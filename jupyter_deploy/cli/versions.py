@@ -5,12 +5,14 @@ import json
 import sys
 from typing import Any
 
-from .. import identity
+from .. import identity, safe_json
 from ..errors import InvalidInput
+from ..fields import ModelName, RunId, Stage, VersionRef
 from ..schema import fields
 from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
+from .arguments import typed
 from .runs import project_dir, project_option
 
 
@@ -36,7 +38,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     who = identity.resolve(versions.project_dir)
     version = versions.promote(args.run_id, who, _storing, copy=args.copy)
     if args.json:
-        print(json.dumps(version, indent=2))
+        print(safe_json.dumps(version, indent=2))
     else:
         size = sum(f["size"] for f in version["files"])
         print(
@@ -55,7 +57,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         )
     listing = stages.with_stages(versions, versions.listing())
     if args.json:
-        print(json.dumps({"versions": listing}, indent=2))
+        print(safe_json.dumps({"versions": listing}, indent=2))
         return 0
     if not listing:
         print("no versions yet: promote a run with `jupyter deploy version create RUN_ID`")
@@ -72,7 +74,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     version = _versions(args).show(args.version)
     if args.json:
-        print(json.dumps(version, indent=2))
+        print(safe_json.dumps(version, indent=2))
         return 0
     print(f"{version['tag']}  ({', '.join(version.get('stages') or []) or 'no stage'})")
     print(f"  created   {version['created_at'][:19]} by {version['author']['name']}")
@@ -116,7 +118,7 @@ def _size(size: int) -> str:
 def cmd_diff(args: argparse.Namespace) -> int:
     changes = diff(_versions(args), args.old, args.new)
     if args.json:
-        print(json.dumps(changes, indent=2))
+        print(safe_json.dumps(changes, indent=2))
         return 0
     print(f"{changes['old']} → {changes['new']}")
     for section in ("parameters", "metrics", "files", "data"):
@@ -178,7 +180,7 @@ def cmd_stage_set(args: argparse.Namespace) -> int:
 def cmd_stage_history(args: argparse.Namespace) -> int:
     assignments = stages.history(_versions(args))
     if args.json:
-        print(json.dumps({"assignments": assignments}, indent=2))
+        print(safe_json.dumps({"assignments": assignments}, indent=2))
         return 0
     for a in reversed(assignments):
         print(f"{a['assigned_at'][:19]}  {a['stage']:<12} {a['version']:<6} {a['author']['name']}")
@@ -192,9 +194,14 @@ def _options(parser: argparse.ArgumentParser, json_what: str | None = None) -> N
 
 
 def register(commands: Any) -> None:
+    version_ref = typed(VersionRef, "version")
     listing = commands.add_parser("versions", help="list the model's versions, newest first")
     listing.add_argument(
-        "model", nargs="?", metavar="MODEL", help="the project's model (checked when given)"
+        "model",
+        nargs="?",
+        type=typed(ModelName, "model"),
+        metavar="MODEL",
+        help="the project's model (checked when given)",
     )
     _options(listing, "the versions")
     listing.set_defaults(func=cmd_list)
@@ -204,7 +211,7 @@ def register(commands: Any) -> None:
     create = actions.add_parser(
         "create", help="promote a succeeded run to the next version (git tag + DVC data)"
     )
-    create.add_argument("run_id")
+    create.add_argument("run_id", type=typed(RunId, "run id"), metavar="RUN_ID")
     create.add_argument(
         "--copy",
         action="store_true",
@@ -215,20 +222,20 @@ def register(commands: Any) -> None:
     show = actions.add_parser(
         "show", help="one version (MODEL@vN): author, run, parameters, metrics, files, API"
     )
-    show.add_argument("version", metavar="MODEL@vN")
+    show.add_argument("version", type=version_ref, metavar="MODEL@vN")
     _options(show, "the version")
     show.set_defaults(func=cmd_show)
     compare = actions.add_parser(
         "diff", help="parameters, metrics, files and notebook cells changed between two versions"
     )
-    compare.add_argument("old", metavar="MODEL@vA")
-    compare.add_argument("new", metavar="MODEL@vB")
+    compare.add_argument("old", type=version_ref, metavar="MODEL@vA")
+    compare.add_argument("new", type=version_ref, metavar="MODEL@vB")
     _options(compare, "the changes")
     compare.set_defaults(func=cmd_diff)
     put_back = actions.add_parser(
         "restore", help="put a version's files back into the project (asks first)"
     )
-    put_back.add_argument("version", metavar="MODEL@vN")
+    put_back.add_argument("version", type=version_ref, metavar="MODEL@vN")
     _options(put_back)
     put_back.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     put_back.set_defaults(func=cmd_restore)
@@ -236,8 +243,10 @@ def register(commands: Any) -> None:
     stage = commands.add_parser("stage", help="assign stages (staging, production) to versions")
     stage_actions = stage.add_subparsers(dest="action", metavar="ACTION", required=True)
     assign = stage_actions.add_parser("set", help="assign STAGE to MODEL@vN (GTO stage tag)")
-    assign.add_argument("version", metavar="MODEL@vN")
-    assign.add_argument("stage", metavar="STAGE", help="e.g. staging or production")
+    assign.add_argument("version", type=version_ref, metavar="MODEL@vN")
+    assign.add_argument(
+        "stage", type=typed(Stage, "stage"), metavar="STAGE", help="e.g. staging or production"
+    )
     _options(assign)
     assign.set_defaults(func=cmd_stage_set)
     past = stage_actions.add_parser("history", help="every assignment, newest first")

@@ -11,26 +11,25 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..deployments.service import Accepted, Deployments
-from ..errors import DeployError, InvalidInput
+from ..errors import DeployError
 from .handlers import BaseHandler
+from .requests import DeployBody, DeploymentPath, DeploymentQuery, LogsQuery, Project, ProjectBody
 
 log = logging.getLogger(__name__)
-MAX_LOG_LINES = 5000
 
 
 class DeploymentsBase(BaseHandler):
     auth_resource = "jupyter_deploy:deployments"
 
-    async def deployments(self, project: Any) -> Deployments:
-        if not isinstance(project, str):
-            raise InvalidInput("project: expected the project folder relative to the Jupyter root")
+    async def deployments(self, project: str) -> Deployments:
         return await self.services.deployments(self.services.project_dir(project))
 
-    async def from_query(self) -> Deployments:
-        return await self.deployments(self.get_query_argument("project", None))
+    async def from_query(self, model: type[Project] = DeploymentQuery) -> Deployments:
+        """The project's deployments, once the query and path arguments pass `model`."""
+        return await self.deployments(self.params(model).project)
 
     def project_name(self) -> str:
-        return str(self.get_query_argument("project", None) or "")
+        return self.params(Project).project
 
     async def launch(self, service: Deployments, accepted: Accepted, project: str) -> None:
         """Carry the operation out in the background and answer 202 with where it stands."""
@@ -57,20 +56,11 @@ class DeploymentsBase(BaseHandler):
         self.write_json(payload, status=202)
 
 
-def _optional_int(body: dict[str, Any], field: str, low: int, high: int) -> int | None:
-    value = body.get(field)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{field}: expected a whole number from {low} to {high}, got {value!r}")
-    return value
-
-
 class DeploymentsHandler(DeploymentsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        service = await self.from_query()
+        service = await self.from_query(Project)
         project = self.project_name()
         listing = await asyncio.to_thread(service.listing)
         self.write_json({"deployments": [{**d, "project": project} for d in listing]})
@@ -78,22 +68,20 @@ class DeploymentsHandler(DeploymentsBase):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body = self.json_body({"project", "version", "name", "replicas", "target", "max_batch"})
-        version, name, target = body.get("version"), body.get("name"), body.get("target")
-        if not isinstance(version, str) or not version:
-            raise InvalidInput("version: expected the version to deploy, as MODEL@vN")
-        if name is not None and not isinstance(name, str):
-            raise InvalidInput("name: expected a deployment name such as churn")
-        if target is not None and not isinstance(target, str):
-            raise InvalidInput("target: expected auto, docker or local")
-        replicas = _optional_int(body, "replicas", 1, 32)
-        max_batch = _optional_int(body, "max_batch", 1, 1024)
-        service = await self.deployments(body.get("project"))
+        body = self.body(DeployBody)
+        service = await self.deployments(body.project)
         user = (await self.who(service.project_dir)).name
         accepted = await asyncio.to_thread(
-            service.begin_up, version, name, replicas, target, max_batch, None, user
+            service.begin_up,
+            body.version,
+            body.name,
+            body.replicas,
+            body.target,
+            body.max_batch,
+            None,
+            user,
         )
-        await self.launch(service, accepted, str(body.get("project")))
+        await self.launch(service, accepted, body.project)
 
 
 class DeploymentHandler(DeploymentsBase):
@@ -109,33 +97,33 @@ class DeploymentRollbackHandler(DeploymentsBase):
     @web.authenticated
     @authorized
     async def post(self, name: str) -> None:
-        project = self.json_body({"project"}).get("project")
+        name = self.params(DeploymentPath).name
+        project = self.body(ProjectBody).project
         service = await self.deployments(project)
         user = (await self.who(service.project_dir)).name
         accepted = await asyncio.to_thread(service.begin_rollback, name, user)
-        await self.launch(service, accepted, str(project))
+        await self.launch(service, accepted, project)
 
 
 class DeploymentDownHandler(DeploymentsBase):
     @web.authenticated
     @authorized
     async def post(self, name: str) -> None:
-        project = self.json_body({"project"}).get("project")
+        name = self.params(DeploymentPath).name
+        project = self.body(ProjectBody).project
         service = await self.deployments(project)
         user = (await self.who(service.project_dir)).name
         accepted = await asyncio.to_thread(service.begin_down, name, user)
-        await self.launch(service, accepted, str(project))
+        await self.launch(service, accepted, project)
 
 
 class DeploymentLogsHandler(DeploymentsBase):
     @web.authenticated
     @authorized
     async def get(self, name: str) -> None:
-        service = await self.from_query()
-        raw = self.get_query_argument("tail", "200")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LOG_LINES:
-            raise InvalidInput(f"tail: expected a number of lines from 1 to {MAX_LOG_LINES}")
-        lines = await asyncio.to_thread(lambda: list(service.logs(name, int(raw))))
+        query = self.params(LogsQuery)
+        service = await self.deployments(query.project)
+        lines = await asyncio.to_thread(lambda: list(service.logs(query.name, query.tail)))
         self.write_json({"lines": lines})
 
 
@@ -149,7 +137,8 @@ class DeploymentMetricsHandler(DeploymentsBase):
         self.write_json(sample)
 
 
-_NAME = r"([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+# Broad on purpose: the request models refuse a malformed name with a 400 that names the field.
+_NAME = r"(?P<name>[^/]+)"
 
 
 def deployment_handlers() -> list[tuple[str, type[BaseHandler]]]:

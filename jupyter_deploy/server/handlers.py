@@ -2,7 +2,6 @@
 `BaseHandler.write_error` turn any exception into the JSON error shape."""
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
-from .. import identity
+from .. import identity, safe_json
 from .._version import API_VERSION, __version__
 from ..config import find_project
 from ..doctor import run_doctor
@@ -19,10 +18,10 @@ from ..identity import Identity
 from ..paths import relative_to_root, resolve_inside
 from .errors import status_for
 from .identity import named_user
+from .requests import Folder, Model, names, parse_body, validate
 from .services import RunServices
 
 API_HEADER = "X-Jupyter-Deploy-Api"
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class BaseHandler(APIHandler):
@@ -54,27 +53,30 @@ class BaseHandler(APIHandler):
                 " restart the server and reload the page"
             )
 
-    def json_body(self, allowed: set[str]) -> dict[str, Any]:
-        """The request's JSON object; malformed bodies and unknown fields are the caller's error."""
-        if len(self.request.body) > MAX_BODY_BYTES:
-            raise InvalidInput(f"request body is larger than {MAX_BODY_BYTES} bytes")
+    def body(self, model: type[Model]) -> Model:
+        """The JSON body as `model`: the one place request bodies are parsed and checked."""
+        return parse_body(model, self.request.body)
+
+    def params(self, model: type[Model]) -> Model:
+        """The URL path arguments (the routes' named groups) and the query arguments `model`
+        declares, checked as `model`; other query arguments are ignored."""
+        data: dict[str, Any] = dict(self.path_kwargs)
+        for name in names(model):
+            if name not in data and name in self.request.query_arguments:
+                data[name] = self.get_query_argument(name)
+        return validate(model, data, "query", text=True)
+
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        # Tornado's own message quotes the bytes it could not decode.
         try:
-            body = json.loads(self.request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"request body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict):
-            raise InvalidInput(f"request body must be a JSON object, got {type(body).__name__}")
-        unknown = sorted(set(body) - allowed)
-        if unknown:
-            raise InvalidInput(
-                f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
-            )
-        return body
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{name or 'URL path'}: not valid UTF-8") from None
 
     def write_json(self, payload: Any, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(payload))
+        self.finish(safe_json.dumps(payload))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")
@@ -85,7 +87,7 @@ class BaseHandler(APIHandler):
         self.set_status(status_code)
         self.set_header("Content-Type", "application/json")
         # Never a traceback: the log has it, the client gets a sentence.
-        self.finish(json.dumps({"error": {"code": code, "message": message}}))
+        self.finish(safe_json.dumps({"error": {"code": code, "message": message}}))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         status, _, _ = status_for(value) if value is not None else (500, "", "")
@@ -111,10 +113,9 @@ class DoctorHandler(BaseHandler):
 
     def start_folder(self) -> Path:
         """The `path` query argument as an existing folder inside the root (a file: its folder)."""
-        path = self.get_query_argument("path", "")
-        start = resolve_inside(self.root_dir, path)
+        start = resolve_inside(self.root_dir, self.params(Folder).path, "path")
         if not start.exists():
-            raise NotFound(f"no such file or folder: {path!r}")
+            raise NotFound("path: no such file or folder")
         return start if start.is_dir() else start.parent
 
     @web.authenticated
@@ -137,20 +138,19 @@ class ProjectHandler(DoctorHandler):
         start = self.start_folder()
         found = await asyncio.to_thread(find_project, start, self.root_dir)
         project = relative_to_root(self.root_dir, found) if found is not None else None
-        self.write_json({"path": self.get_query_argument("path", ""), "project": project})
+        self.write_json({"path": self.params(Folder).path, "project": project})
 
 
 class UnknownRouteHandler(BaseHandler):
-    """Anything else under /jupyter-deploy/: a JSON 404 naming the path, not an HTML page."""
+    """Anything else under /jupyter-deploy/: a JSON 404, not an HTML page. It does not repeat
+    the path: an answer never echoes what the request sent."""
 
     auth_resource = "jupyter_deploy:meta"
 
     @web.authenticated
     @authorized
     async def get(self, path: str) -> None:
-        raise NotFound(
-            f"no such jupyter_deploy endpoint: {self.request.method} /jupyter-deploy/{path}"
-        )
+        raise NotFound(f"no such jupyter_deploy endpoint for {self.request.method}")
 
     post = put = patch = delete = get
 

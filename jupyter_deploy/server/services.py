@@ -1,12 +1,12 @@
 """One RunService per project, created on first use, closed with the server."""
 
 import asyncio
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import safe_json
 from ..builds.service import BuildService
 from ..config import CONFIG_FILE_NAME
 from ..deployments.metrics import MetricsSampler
@@ -41,9 +41,9 @@ class RunServices:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def project_dir(self, project: str) -> Path:
-        path = resolve_inside(self.root, project)
+        path = resolve_inside(self.root, project, "project")
         if not (path / CONFIG_FILE_NAME).is_file():
-            raise NotFound(f"no {CONFIG_FILE_NAME} in {project or 'the root folder'!r}")
+            raise NotFound(f"project: no {CONFIG_FILE_NAME} in that folder")
         return path
 
     async def get(self, project_dir: Path) -> RunService:
@@ -90,7 +90,9 @@ class RunServices:
             service = self._deployments.get(project_dir)
             if service is None:
                 store = await asyncio.to_thread(self.store, project_dir)
-                service = Deployments(project_dir, store, user="jupyter-server")
+                # The server's BuildService: a build a deploy needs is one of its builds.
+                builds = await self.builds(project_dir)
+                service = Deployments(project_dir, store, user="jupyter-server", builds=builds)
                 await asyncio.to_thread(service.reconcile)
                 prefix = relative_to_root(self.root, project_dir)
                 service.listeners.append(
@@ -101,17 +103,17 @@ class RunServices:
 
     def _forward_deployment(self, project: str, kind: str, payload: dict[str, Any]) -> None:
         data = {"kind": kind, "project": project, "name": payload["name"]}
-        data[kind] = json.dumps(payload[kind])
+        data[kind] = safe_json.dumps(payload[kind])
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.emit, DEPLOYMENT_EVENT_SCHEMA, data)
 
     def _forward_build(self, event: dict[str, Any]) -> None:
         data = {"kind": event["kind"], "project": event["project"]}
         if event["kind"] == "log":
-            lines = json.dumps(event["lines"])
+            lines = safe_json.dumps(event["lines"])
             data.update(build_id=event["build_id"], offset=event["offset"], lines=lines)
         else:
-            data["build"] = json.dumps(event["build"])
+            data["build"] = safe_json.dumps(event["build"])
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.emit, BUILD_EVENT_SCHEMA, data)
 
@@ -121,8 +123,8 @@ class RunServices:
             {
                 "kind": event["kind"],
                 "project": event["project"],
-                "run": json.dumps(event["run"]),
-                "sweep": json.dumps(event["sweep"]) if event["sweep"] else "",
+                "run": safe_json.dumps(event["run"]),
+                "sweep": safe_json.dumps(event["sweep"]) if event["sweep"] else "",
             },
         )
 

@@ -2,26 +2,28 @@
 thread; the core serialises writers across threads and processes."""
 
 import asyncio
-from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..errors import InvalidInput
 from ..versions import Versions, stages
 from ..versions import restore as restoring
 from ..versions.diff import diff
 from ..versions.notebook import executed_notebook
 from .handlers import BaseHandler
+from .requests import (
+    DiffQuery,
+    Project,
+    ProjectBody,
+    PromoteBody,
+    StageBody,
+    VersionPath,
+    VersionQuery,
+)
 
 
 class VersionsBase(BaseHandler):
     auth_resource = "jupyter_deploy:versions"
-
-    def project_arg(self, value: Any) -> str:
-        if not isinstance(value, str):
-            raise InvalidInput("project: expected the project folder relative to the Jupyter root")
-        return value
 
     async def versions(self, project: str) -> Versions:
         project_dir = self.services.project_dir(project)
@@ -34,7 +36,7 @@ class VersionsHandler(VersionsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        project = self.project_arg(self.get_query_argument("project", None))
+        project = self.params(Project).project
         versions = await self.versions(project)
         listing = await asyncio.to_thread(lambda: stages.with_stages(versions, versions.listing()))
         self.write_json({"project": project, "model": versions.model, "versions": listing})
@@ -42,33 +44,30 @@ class VersionsHandler(VersionsBase):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body = self.json_body({"project", "run_id"})
-        run_id = body.get("run_id")
-        if not isinstance(run_id, str) or not run_id:
-            raise InvalidInput("run_id: expected the id of a succeeded run")
-        versions = await self.versions(self.project_arg(body.get("project")))
+        body = self.body(PromoteBody)
+        run_id, copy = body.run_id, body.copy_run
+        versions = await self.versions(body.project)
         who = await self.who(versions.project_dir)
-        version = await asyncio.to_thread(versions.promote, run_id, who)
+        version = await asyncio.to_thread(lambda: versions.promote(run_id, who, copy=copy))
         self.write_json(version, status=201)
 
 
 class VersionHandler(VersionsBase):
     @web.authenticated
     @authorized
-    async def get(self, reference: str) -> None:
-        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
-        self.write_json(await asyncio.to_thread(versions.show, reference))
+    async def get(self, version: str) -> None:
+        query = self.params(VersionQuery)
+        versions = await self.versions(query.project)
+        self.write_json(await asyncio.to_thread(versions.show, query.version))
 
 
 class VersionDiffHandler(VersionsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
-        old, new = self.get_query_argument("old", ""), self.get_query_argument("new", "")
-        if not old or not new:
-            raise InvalidInput("the 'old' and 'new' query parameters (MODEL@vN) are required")
-        self.write_json(await asyncio.to_thread(diff, versions, old, new))
+        query = self.params(DiffQuery)
+        versions = await self.versions(query.project)
+        self.write_json(await asyncio.to_thread(diff, versions, query.old, query.new))
 
 
 class VersionRestoreHandler(VersionsBase):
@@ -76,15 +75,16 @@ class VersionRestoreHandler(VersionsBase):
 
     @web.authenticated
     @authorized
-    async def get(self, reference: str) -> None:
-        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
-        self.write_json(await asyncio.to_thread(restoring.plan, versions, reference))
+    async def get(self, version: str) -> None:
+        query = self.params(VersionQuery)
+        versions = await self.versions(query.project)
+        self.write_json(await asyncio.to_thread(restoring.plan, versions, query.version))
 
     @web.authenticated
     @authorized
-    async def post(self, reference: str) -> None:
-        body = self.json_body({"project"})
-        versions = await self.versions(self.project_arg(body.get("project")))
+    async def post(self, version: str) -> None:
+        reference = self.params(VersionPath).version
+        versions = await self.versions(self.body(ProjectBody).project)
         self.write_json(await asyncio.to_thread(restoring.restore, versions, reference))
 
 
@@ -93,9 +93,9 @@ class VersionNotebookHandler(VersionsBase):
 
     @web.authenticated
     @authorized
-    async def post(self, reference: str) -> None:
-        body = self.json_body({"project"})
-        versions = await self.versions(self.project_arg(body.get("project")))
+    async def post(self, version: str) -> None:
+        reference = self.params(VersionPath).version
+        versions = await self.versions(self.body(ProjectBody).project)
         path = await asyncio.to_thread(executed_notebook, versions, reference)
         self.write_json({"path": path.relative_to(self.root_dir.resolve()).as_posix()})
 
@@ -104,24 +104,23 @@ class StagesHandler(VersionsBase):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        versions = await self.versions(self.project_arg(self.get_query_argument("project", None)))
+        versions = await self.versions(self.params(Project).project)
         history = await asyncio.to_thread(stages.history, versions)
         self.write_json({"current": stages.current(history), "history": history})
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        body = self.json_body({"project", "version", "stage"})
-        versions = await self.versions(self.project_arg(body.get("project")))
-        reference, stage = body.get("version"), body.get("stage")
-        if not isinstance(reference, str) or not isinstance(stage, str):
-            raise InvalidInput("version (MODEL@vN) and stage (e.g. production) are required")
+        body = self.body(StageBody)
+        versions = await self.versions(body.project)
+        reference, stage = body.version, body.stage
         who = await self.who(versions.project_dir)
         assignment = await asyncio.to_thread(stages.assign, versions, reference, stage, who)
         self.write_json(assignment, status=201)
 
 
-_VERSION = r"([A-Za-z0-9._-]+(?:@|%40)v[0-9]+)"
+# Broad on purpose: the request models refuse a malformed version with a 400 naming the field.
+_VERSION = r"(?P<version>[^/]+)"
 
 
 def version_handlers() -> list[tuple[str, type[BaseHandler]]]:
