@@ -2,6 +2,9 @@
 constant stream of requests: update and rollback fail no request, a version whose model does
 not load never takes traffic, and every action is in the history."""
 
+import asyncio
+import hashlib
+import json
 import os
 import signal
 import time
@@ -10,14 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
-from conftest import copy_example
+from conftest import call, copy_example
 from load_fixtures import FLOWER, Load, stop_deployments
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
+from jupyter_deploy.builds.naming import image_tag, project_id
+from jupyter_deploy.builds.records import BuildRecords
+from jupyter_deploy.builds.secret_values import SecretMissing
 from jupyter_deploy.deployments.service import DeployFailed, Deployments
 from jupyter_deploy.errors import Conflict
+from jupyter_deploy.store import open_store
 from jupyter_deploy.targets.base import PrepareFailed, ReplicaSpec
+from jupyter_deploy.targets.supervisor import REPLICA_ENV
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +61,11 @@ def project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[P
     new_version(project, n_estimators=5)
     yield project
     stop_deployments(project)
-    for image in client.images.list(name=f"jupyter-deploy/{model}"):
+    remove_images(client, model)
+
+
+def remove_images(client: Any, model: str) -> None:
+    for image in client.images.list(filters={"label": f"org.opencontainers.image.title={model}"}):
         client.images.remove(image.id, force=True)
 
 
@@ -143,7 +156,8 @@ def test_update_rollback_and_a_broken_version_fail_no_request(project: Path) -> 
     assert row is not None
     deployments.gateway(row).stop()
     target = deployments.target(row["target"])
-    spec = ReplicaSpec(model, deployments.project_key, f"{model}@v2", f"jupyter-deploy/{model}:v2")
+    v2_image = image_tag(project_id(deployments.store), {"model": model, "version": "v2"})
+    spec = ReplicaSpec(model, deployments.project_key, f"{model}@v2", v2_image)
     stray = [target.start(spec)]
     mended = Deployments(project).reconcile()
     assert len(mended) == 2, mended  # the stray removed, the gateway re-attached
@@ -221,3 +235,156 @@ def test_the_local_target_deploys_updates_and_stops_behind_the_same_gateway(
         deployments.up(f"{model}@v1", name="on-local", target="docker")
     down = deployments.down("on-local")
     assert down["replicas"] == []
+
+
+TOKEN = "t-" + os.urandom(8).hex()
+SERVER_TOKEN = "jt-" + os.urandom(8).hex()
+
+
+@pytest.fixture(scope="module")
+def secret_project(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[Path]:
+    """The example whose model server needs a declared secret (only where it serves: the run
+    and the notebook do not), with the right value's digest in its serve cell."""
+    project = copy_example(tmp_path_factory.mktemp("secret") / "iris")
+    model = f"iris-secret-{os.urandom(3).hex()}"
+    config = project / "jupyter-deploy.yaml"
+    text = config.read_text().replace("model: iris-classifier", f"model: {model}")
+    config.write_text(text.replace("secrets: []", "secrets: [IRIS_TOKEN]"))
+    init_repository(project)
+    digest = hashlib.sha256(TOKEN.encode()).hexdigest()
+    edit_serve_cell(
+        project,
+        "    global _model, _classes\n",
+        "    global _model, _classes\n"
+        "    if os.environ.get('JUPYTER_DEPLOY_MODEL_DIR'):\n"
+        "        token = os.environ['IRIS_TOKEN']\n"
+        "        import hashlib\n"
+        f"        if hashlib.sha256(token.encode()).hexdigest() != {digest!r}:\n"
+        "            raise RuntimeError('IRIS_TOKEN has the wrong value')\n",
+    )
+    new_version(project, n_estimators=5)
+    yield project
+    stop_deployments(project)
+    remove_images(client, model)
+
+
+def _replica_environments(replica_id: str) -> list[bytes]:
+    """/proc/PID/environ of a local replica's processes (its supervisor, server, workers)."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get(REPLICA_ENV, "").startswith(replica_id):
+                found.append(Path(f"/proc/{process.pid}/environ").read_bytes())
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def test_declared_secrets_reach_replicas_on_both_targets_and_nothing_else_does(
+    secret_project: Path, client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("IRIS_TOKEN", raising=False)
+    deployments = Deployments(secret_project, user="ada")
+    model = deployments.config.model
+    with pytest.raises(SecretMissing) as missing:
+        deployments.up(f"{model}@v1", name="secret-docker", target="docker")
+    assert missing.value.message.startswith("secret IRIS_TOKEN is declared")
+    # Refused before anything started: no deployment, no build, no replica.
+    assert deployments.records.all() == []
+    assert BuildRecords(deployments.store).find(None, 10) == []
+
+    monkeypatch.setenv("IRIS_TOKEN", TOKEN)
+    monkeypatch.setenv("JUPYTER_TOKEN", SERVER_TOKEN)  # the server's own: never the model's
+    for target in ("docker", "local"):
+        name = f"secret-{target}"
+        up = deployments.up(f"{model}@v1", name=name, target=target)  # load() checked it
+        auth = {"Authorization": f"Bearer {up['api_key']}"}
+        answer = httpx.post(f"{up['endpoint']}/predict", json=FLOWER, headers=auth)
+        assert answer.status_code == 200, answer.text
+        [replica] = up["replicas"]
+        if target == "docker":
+            inspected = json.dumps(client.api.inspect_container(replica["id"]))
+            assert TOKEN not in inspected
+            assert SERVER_TOKEN not in inspected
+        else:
+            environments = _replica_environments(replica["id"])
+            assert len(environments) >= 2  # the supervisor and the model server at least
+            for environ in environments:
+                names = {item.partition(b"=")[0] for item in environ.split(b"\0")}
+                assert not {b"JUPYTER_TOKEN", b"IRIS_TOKEN"} & names
+                assert TOKEN.encode() not in environ
+                assert SERVER_TOKEN.encode() not in environ
+        deployments.down(name)
+
+
+BUILD_SCHEMA = "https://events.jupyter.org/jupyter_deploy/build/v1"
+
+
+async def test_a_build_a_deploy_starts_is_the_servers_and_stops_with_it(
+    jp_fetch: Any, jp_serverapp: Any, jp_root_dir: Path, docker_engine: str
+) -> None:
+    project = copy_example(jp_root_dir / "iris")
+    init_repository(project)
+    # A smoke test that never ends (only where the model serves): the build is still running
+    # when the server stops, whatever the machine's speed.
+    edit_serve_cell(
+        project,
+        "    global _model, _classes\n",
+        "    global _model, _classes\n"
+        "    if os.environ.get('JUPYTER_DEPLOY_MODEL_DIR'):\n"
+        "        import threading\n"
+        "        threading.Event().wait()\n",
+    )
+    await asyncio.to_thread(new_version, project, n_estimators=5)  # it runs its own loop
+    events: list[dict[str, Any]] = []
+
+    async def listener(logger: Any, schema_id: str, data: dict[str, Any]) -> None:
+        events.append(data)
+
+    jp_serverapp.event_logger.add_listener(schema_id=BUILD_SCHEMA, listener=listener)
+    body = {"project": "iris", "version": "iris-classifier@v1"}
+    code, started = await call(jp_fetch, "jupyter-deploy", "deployments", body=body)
+    assert code == 202, started
+
+    def smoke_running() -> dict[str, Any] | None:
+        for event in events:
+            build = json.loads(event["build"]) if event["kind"] == "build" else {}
+            if build.get("step") == "smoke":
+                return dict(build)
+        return None
+
+    for _ in range(6000):  # bounded: 300 s
+        if smoke_running() is not None:
+            break
+        await asyncio.sleep(0.05)
+    build = smoke_running()
+    assert build is not None, events  # the deploy's build reached the server's event bus
+    assert build["version"] == "iris-classifier@v1"
+    assert any(e["kind"] == "log" and e["build_id"] == build["id"] for e in events)
+    code, listing = await call(jp_fetch, "jupyter-deploy", "builds", params={"project": "iris"})
+    assert [(b["id"], b["status"]) for b in listing["builds"]] == [(build["id"], "running")]
+
+    records = BuildRecords(open_store(project))
+    row = records.get(build["id"])
+    assert row is not None
+    worker = psutil.Process(row["worker_pid"])
+    family = [worker, *worker.children(recursive=True)]  # the smoke test's interpreter too
+    assert len(family) >= 2
+    [app] = jp_serverapp.extension_manager.extension_apps["jupyter_deploy"]
+    await app.stop_extension()  # what a server shutdown does
+    _, alive = psutil.wait_procs(family, timeout=30)
+    assert alive == []
+    stopped = records.get(build["id"])
+    assert stopped is not None
+    assert stopped["status"] == "interrupted"
+    assert "server stopped" in stopped["error"]["message"]
+    # The deploy that waited for it ends failed, naming the build's end.
+    deployments = Deployments(project)
+    for _ in range(6000):  # bounded: 300 s
+        operation = (deployments.records.get("iris-classifier") or {}).get("operation") or {}
+        if operation.get("status") not in (None, "running"):
+            break
+        await asyncio.sleep(0.05)
+    assert operation["status"] == "failed"
+    assert "interrupted" in operation["error"]["message"]

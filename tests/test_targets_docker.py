@@ -3,6 +3,7 @@ loopback port that survives its restart, comes back when its process is killed, 
 by its labels, reports a model that fails to load with the model's own log lines, reads its
 secrets from files that never show in `docker inspect`, and stops cleanly."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -154,3 +155,75 @@ def test_garbage_is_only_untagged_version_images_no_container_uses(
         user.remove(force=True)
         client.images.remove(in_use.id, force=True)
         client.images.remove(tagged.id, force=True)
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory, client: Any) -> Iterator[list[Path]]:
+    """Two projects whose models have the same name, each with its own v1."""
+    from conftest import copy_example
+    from version_fixtures import init_repository, new_version
+
+    model = f"iris-twin-{os.urandom(3).hex()}"
+    projects = []
+    for name in ("a", "b"):
+        project = copy_example(tmp_path_factory.mktemp(f"twin-{name}") / "iris")
+        config = project / "jupyter-deploy.yaml"
+        config.write_text(config.read_text().replace("model: iris-classifier", f"model: {model}"))
+        init_repository(project)
+        new_version(project, n_estimators=5 if name == "a" else 7)
+        projects.append(project)
+    yield projects
+    for image in client.images.list(filters={"label": f"org.opencontainers.image.title={model}"}):
+        client.images.remove(image.id, force=True)
+
+
+def test_projects_with_a_model_of_the_same_name_keep_their_own_images(
+    client: Any, twins: list[Path], tmp_path: Path
+) -> None:
+    from jupyter_deploy.builds.records import BuildRecords
+    from jupyter_deploy.store import open_store
+    from jupyter_deploy.targets.base import PrepareContext
+    from jupyter_deploy.versions import Versions
+
+    target = DockerTarget(client)
+    stores = [open_store(project) for project in twins]
+    try:
+        said: list[list[str]] = [[], []]
+        contexts = [
+            PrepareContext(project, store, "ada", lambda _, m, i=i: said[i].append(m))
+            for i, (project, store) in enumerate(zip(twins, stores, strict=True))
+        ]
+        versions = [Versions(p, s).show("v1") for p, s in zip(twins, stores, strict=True)]
+        assert versions[0]["tag"] == versions[1]["tag"]  # same model, same number
+        first = [target.prepare(v, c) for v, c in zip(versions, contexts, strict=True)]
+        builds = [BuildRecords(store).find(None, 10) for store in stores]
+        assert [len(b) for b in builds] == [1, 1]
+        tags = [b[0]["image"]["tag"] for b in builds]
+        assert tags[0] != tags[1]
+        assert first == [b[0]["image"]["id"] for b in builds]  # ids, never a tag
+        assert all(image.startswith("sha256:") for image in first)
+        assert first[0] != first[1]
+        for tag, image in zip(tags, first, strict=True):
+            assert client.images.get(tag).id == image
+
+        # Each project finds its own image again: neither rebuilds the other's.
+        for heard in said:
+            heard.clear()
+        again = [target.prepare(v, c) for v, c in zip(versions, contexts, strict=True)]
+        assert again == first
+        assert said == [[], []]
+        assert [len(BuildRecords(store).find(None, 10)) for store in stores] == [1, 1]
+    finally:
+        for store in stores:
+            store.close()
+
+    # A replica runs the exact image its version's build made, even once the tag moves.
+    spec = dataclasses.replace(_spec(first[0], tmp_path, None), secrets={})
+    replica = target.start(spec)
+    try:
+        client.api.tag(first[1], tags[0].rpartition(":")[0], tags[0].rpartition(":")[2])
+        attrs = client.api.inspect_container(replica.id)
+        assert attrs["Image"] == first[0]
+        assert attrs["Config"]["Image"] == first[0]
+    finally:
+        target.stop(replica, grace_s=1)

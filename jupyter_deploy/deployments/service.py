@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..builds.secret_values import declared_values
+from ..builds.service import BuildService
 from ..config import ProjectConfig, load_config
 from ..errors import Conflict, DeployError, InvalidInput, NotFound
 from ..runs.records import now
@@ -93,9 +95,13 @@ class Deployments:
         store: Store | None = None,
         target: Target | None = None,
         user: str = "anonymous",
+        builds: BuildService | None = None,
     ) -> None:
         self.project_dir = project_dir.resolve()
         self.store = store or open_store(self.project_dir)
+        # The server gives its own: a build a deploy starts is then one of its builds (listed,
+        # pushed as events, stopped at shutdown), not a hidden one.
+        self.builds = builds or BuildService(self.project_dir, self.store)
         self.records = DeploymentRecords(self.store)
         self.config: ProjectConfig = load_config(self.project_dir)
         self.user = user
@@ -168,6 +174,7 @@ class Deployments:
         version = Versions(self.project_dir, self.store).show(reference)
         tag = str(version["tag"])
         find_nginx()  # refused now, with how to install it, rather than half-way through
+        declared_values(self.config.secrets)  # as is a declared secret that is not set
         api_key = None
         row = self.records.get(name)
         if row is None:
@@ -280,7 +287,9 @@ class Deployments:
         old = target.replicas(name, self.project_key)
         early = _EarlyReplicas(target, self._spec(row, tag, ""), count, operation)
         by = str(operation.data["by"])
-        context = PrepareContext(self.project_dir, self.store, by, operation.progress, early.start)
+        context = PrepareContext(
+            self.project_dir, self.store, by, operation.progress, early.start, self.builds
+        )
         try:
             image = target.prepare(version, context)
         except BaseException as exc:
@@ -418,6 +427,7 @@ class Deployments:
             api_keys_file=self.folder(row["name"]) / "api-keys",
             cpus=self.config.resources.cpus,
             memory=self.config.resources.memory,
+            secrets=declared_values(self.config.secrets),
         )
 
     # ----- reading

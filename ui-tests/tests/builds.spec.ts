@@ -119,8 +119,9 @@ test.describe('Image builds', () => {
     expect(logLengths.filter(length => length > 1).length).toBeGreaterThan(2);
 
     const facts = image.getByRole('group', { name: 'Image' });
+    // Named per project: jupyter-deploy/<project id>/<model>:vN.
     await expect(facts.locator('.jp-DeployBuild-tag')).toHaveText(
-      `jupyter-deploy/iris-classifier:${first}`
+      new RegExp(`^jupyter-deploy/[0-9a-f]{12}/iris-classifier:${first}$`)
     );
     await expect(facts).toContainText(/[0-9a-f]{12} · \d+(\.\d)? (MB|GB) · /);
     await expect(facts).toContainText(
