@@ -285,8 +285,13 @@ def test_declared_secrets_reach_replicas_on_both_targets_and_nothing_else_does(
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("IRIS_TOKEN", raising=False)
+    config = secret_project / "jupyter-deploy.yaml"
+    declared = config.read_text()
+    config.write_text(declared.replace("secrets: [IRIS_TOKEN]", "secrets: []"))
     deployments = Deployments(secret_project, user="ada")
     model = deployments.config.model
+    # The user declares it while the server runs (which keeps `deployments`): it counts at once.
+    config.write_text(declared)
     with pytest.raises(SecretMissing) as missing:
         deployments.up(f"{model}@v1", name="secret-docker", target="docker")
     assert missing.value.message.startswith("secret IRIS_TOKEN is declared")

@@ -174,7 +174,7 @@ class Deployments:
         version = Versions(self.project_dir, self.store).show(reference)
         tag = str(version["tag"])
         find_nginx()  # refused now, with how to install it, rather than half-way through
-        declared_values(self.config.secrets)  # as is a declared secret that is not set
+        self._secrets()  # as is a declared secret that is not set
         api_key = None
         row = self.records.get(name)
         if row is None:
@@ -427,8 +427,13 @@ class Deployments:
             api_keys_file=self.folder(row["name"]) / "api-keys",
             cpus=self.config.resources.cpus,
             memory=self.config.resources.memory,
-            secrets=declared_values(self.config.secrets),
+            secrets=self._secrets(),
         )
+
+    def _secrets(self) -> dict[str, str]:
+        """The declared secrets' values. The config is read again: the server keeps this object
+        while the user edits `secrets:`, and the build's smoke test reads the file as it is."""
+        return declared_values(load_config(self.project_dir).secrets)
 
     # ----- reading
 
