@@ -242,6 +242,11 @@ test.describe('Deployments', () => {
         body
       });
       expect(after.status).toBe(200);
+      // Every request counted, though the update and the rollback replaced
+      // the replicas between two looks of the panel.
+      await expect
+        .poll(() => requestCount(panel), { timeout: 30_000 })
+        .toBe(REQUESTS + 2);
       await saveScreenshot(
         page.locator('.jp-DeployDeploymentTab'),
         testInfo,
@@ -271,8 +276,24 @@ test.describe('Deployments', () => {
         SCREENSHOTS,
         'versions-deployed.png'
       );
+      // Closed, then opened again from the badge: the charts come back at
+      // once with the minutes before (the server kept them), not empty.
+      await page
+        .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: name })
+        .locator('.lm-TabBar-tabCloseIcon')
+        .click();
+      await expect(panel).toHaveCount(0);
       await badge.click();
       await expect(panel).toBeVisible();
+      await expect
+        .poll(() => requestCount(panel), { timeout: 30_000 })
+        .toBe(REQUESTS + 2);
+      const line = await panel
+        .getByRole('region', { name: 'Traffic' })
+        .locator('[data-metric="request-rate"] .jp-DeployChart-line')
+        .getAttribute('d');
+      // A panel of its own would have one window at most by now.
+      expect((line ?? '').split('L').length).toBeGreaterThan(5);
 
       // Stop, after a confirmation.
       await panel.getByRole('button', { name: 'Stop', exact: true }).click();
