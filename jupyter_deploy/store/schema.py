@@ -127,7 +127,7 @@ deployments = Table(
     Column("status", String(16), nullable=False),
     Column("max_batch", Integer, nullable=False),
     Column("workers", Integer, nullable=False),
-    Column("live_since", String(32)),  # when the current version took traffic
+    Column("live_since", String(32)),  # when the endpoint first served; updates keep it
     # The running or last operation (deploy, update, rollback, down) with its steps: a restarted
     # server finds one left "running" and reports it interrupted.
     Column("operation", JSON),
