@@ -33,7 +33,7 @@ async def test_a_build_through_rest_streams_its_progress_and_refuses_bad_input(
     jp_serverapp.event_logger.add_listener(schema_id=BUILD_SCHEMA, listener=listener)
     builds = ("jupyter-deploy", "builds")
     bad = [
-        ({"project": "iris"}, 400, "version: expected"),
+        ({"project": "iris"}, 400, "version: required"),
         ({"project": "iris", "version": "iris-classifier@v7"}, 404, "no version"),
         ({"project": "nowhere", "version": "iris-classifier@v1"}, 404, "no jupyter-deploy.yaml"),
         ({"project": "../..", "version": "iris-classifier@v1"}, 403, "outside"),

@@ -43,7 +43,7 @@ def test_failed_run_exits_1_and_names_the_cell(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "write.ipynb", "-p", "value", "abc"], "value: expected an integer, got 'abc'"),
+        (["run", "write.ipynb", "-p", "value", "abc"], "value: expected an integer"),
         (["run", "missing.ipynb"], "notebook 'missing.ipynb' does not exist"),
         (["sweep", "write.ipynb", "-p", "value", "1,2", "-p", "label", "a", "--zip"], "zip needs"),
         (["sweep", "write.ipynb"], "a sweep needs at least one -p"),

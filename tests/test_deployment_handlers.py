@@ -51,7 +51,7 @@ async def test_deploy_update_rollback_and_down_through_rest(
     root = ("jupyter-deploy", "deployments")
     v1, v2 = f"{MODEL}@v1", f"{MODEL}@v2"
     bad = [
-        ({"project": "iris"}, 400, "version: expected"),
+        ({"project": "iris"}, 400, "version: required"),
         ({"project": "iris", "version": f"{MODEL}@v9"}, 404, "no version"),
         ({"project": "nowhere", "version": v1}, 404, "no jupyter-deploy.yaml"),
         ({"project": "../..", "version": v1}, 403, "outside"),

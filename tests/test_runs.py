@@ -199,10 +199,10 @@ async def test_cancel_of_queued_run_never_starts_it(project: Path) -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"value": "abc"}, "value: expected an integer, got 'abc'"),
-        ({"value": True}, "value: expected an integer, got True"),
-        ({"label": 3}, "label: expected a str, got 3"),
-        ({"valeu": 1}, "unknown parameter 'valeu'; the notebook's parameters are: value, label"),
+        ({"value": "abc"}, "value: expected an integer"),
+        ({"value": True}, "value: expected an integer"),
+        ({"label": 3}, "label: expected a str"),
+        ({"valeu": 1}, "parameters: an unknown name; the notebook's parameters are: value, label"),
     ],
 )
 async def test_bad_parameter_values_are_refused_before_anything_runs(

@@ -128,36 +128,36 @@ def _check(param: Parameter, value: Any) -> Any:
     if kind == "bool":
         if isinstance(value, bool):
             return value
-        raise InvalidInput(f"{param.name}: expected true or false, got {value!r}")
+        raise InvalidInput(f"{param.name}: expected true or false")
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise InvalidInput(f"{param.name}: expected an integer, got {value!r}")
+        raise InvalidInput(f"{param.name}: expected an integer")
     if kind == "float":
         if isinstance(value, int | float) and not isinstance(value, bool):
             if not math.isfinite(value):
-                raise InvalidInput(f"{param.name}: expected a finite number, got {value!r}")
+                raise InvalidInput(f"{param.name}: expected a finite number")
             return float(value)
-        raise InvalidInput(f"{param.name}: expected a number, got {value!r}")
+        raise InvalidInput(f"{param.name}: expected a number")
     expected = {"str": str, "list": list, "dict": dict}[kind]
     if isinstance(value, expected):
         return value
-    raise InvalidInput(f"{param.name}: expected a {kind}, got {value!r}")
+    raise InvalidInput(f"{param.name}: expected a {kind}")
 
 
 def check_values(declared: list[Parameter], values: dict[str, Any]) -> dict[str, Any]:
     """Values converted to the declared types; unknown names and wrong types are refused."""
     if not isinstance(values, dict):
-        raise InvalidInput(f"parameters must be an object of name: value, got {values!r}")
+        raise InvalidInput("parameters: expected an object of name: value")
     by_name = {p.name: p for p in declared}
     checked: dict[str, Any] = {}
     for name, value in values.items():
         if name not in by_name:
             known = ", ".join(by_name) or "none"
             raise InvalidInput(
-                f"unknown parameter {name!r}; the notebook's parameters are: {known}"
+                f"parameters: an unknown name; the notebook's parameters are: {known}"
             )
         checked[name] = _check(by_name[name], value)
     return checked

@@ -26,10 +26,12 @@ class DeploymentsBase(BaseHandler):
 
     async def from_query(self, model: type[Project] = DeploymentQuery) -> Deployments:
         """The project's deployments, once the query and path arguments pass `model`."""
-        return await self.deployments(self.params(model).project)
+        self.project = self.params(model).project
+        return await self.deployments(self.project)
 
     def project_name(self) -> str:
-        return self.params(Project).project
+        """The project as `from_query` accepted it."""
+        return self.project
 
     async def launch(self, service: Deployments, accepted: Accepted, project: str) -> None:
         """Carry the operation out in the background and answer 202 with where it stands."""

@@ -47,8 +47,12 @@ class BaseHandler(APIHandler):
         sent = self.request.headers.get(API_HEADER)
         # Only signed-in callers learn about versions; anonymous ones get @authenticated's 403.
         if self.current_user and sent is not None and sent != str(API_VERSION):
+            # A header is a request value too: only a version number is repeated.
+            spoken = (
+                f"v{sent}" if sent.isascii() and sent.isdigit() and len(sent) < 6 else "another"
+            )
             raise Conflict(
-                f"the JupyterLab frontend speaks jupyter_deploy API v{sent} but the server"
+                f"the JupyterLab frontend speaks jupyter_deploy API {spoken} but the server"
                 f" ({__version__}) speaks v{API_VERSION}: reinstall jupyter_deploy so both match,"
                 " restart the server and reload the page"
             )
