@@ -343,3 +343,25 @@ def test_cli_refuses_hostile_input_naming_the_argument(
             assert value[:40] not in err, err
             assert repr(value)[1:41] not in err, err
     assert _tree(project) == before
+
+
+def test_the_real_command_refuses_undecodable_and_oversized_arguments(tmp_path: Path) -> None:
+    """As a shell passes them: bytes that are not UTF-8 arrive as surrogates in sys.argv."""
+    import subprocess
+
+    from conftest import JUPYTER
+
+    project = make_project(tmp_path / PROJECT)
+    for argv in (
+        [b"cancel", b"r-\xff\xfe"],
+        [b"version", b"show", _version(DIGITS_4301).encode()],
+        [b"logs", b"--tail", "²".encode()],
+    ):
+        done = subprocess.run(
+            [JUPYTER.encode(), b"deploy", *argv], capture_output=True, cwd=project, check=False
+        )
+        err = done.stderr.decode(errors="replace")
+        assert done.returncode == 2, err
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1, err
+        assert argv[-1][:40] not in done.stderr
