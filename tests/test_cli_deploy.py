@@ -39,8 +39,8 @@ def test_up_status_logs_rollback_down_from_a_terminal(project: Path, tmp_path: P
         (["up", f"{MODEL}@v9", "--target", "local"], "no version"),
         (["up", MODEL, "--target", "local", "--replicas", "0"], "replicas"),
         (["up", MODEL, "--target", "local", "--name", "Bad Name"], "deployment name"),
-        (["status", "nothing"], "no deployment 'nothing'"),
-        (["rollback", "nothing"], "no deployment 'nothing'"),
+        (["status", "nothing"], "no deployment by that name (none exists yet)"),
+        (["rollback", "nothing"], "no deployment by that name (none exists yet)"),
     ]
     for args, text in bad:
         answer = deploy(*args, *where)
@@ -65,6 +65,14 @@ def test_up_status_logs_rollback_down_from_a_terminal(project: Path, tmp_path: P
         f"{status['endpoint']}/predict", json=FLOWER, headers={"Authorization": f"Bearer {key}"}
     )
     assert answer.status_code == 200
+
+    # A missing deployment's message names the ones that exist and how to make one; it does
+    # not send the user back to the command they just ran.
+    missing = deploy("status", "nothing", *where)
+    assert missing.returncode == 2
+    assert f"deployments in this project: {MODEL}" in missing.stderr
+    assert "jupyter deploy up" in missing.stderr
+    assert "see `jupyter deploy status`" not in missing.stderr
 
     logs = deploy("logs", "--tail", "20", *where)
     assert logs.returncode == 0

@@ -549,7 +549,13 @@ class Deployments:
     def _row(self, name: str) -> dict[str, Any]:
         row = self.records.get(name)
         if row is None:
-            raise NotFound(f"no deployment {name!r} (see `jupyter deploy status`)")
+            # Point at what exists and how to make one; the caller's name is not echoed back.
+            known = ", ".join(sorted(r["name"] for r in self.records.all()))
+            where = f"deployments in this project: {known}" if known else "none exists yet"
+            raise NotFound(
+                f"no deployment by that name ({where}); deploy a version with"
+                " `jupyter deploy up MODEL[@vN]` or the Deploy button"
+            )
         return row
 
     def _emit_status(self, name: str) -> dict[str, Any]:
