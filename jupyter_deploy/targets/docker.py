@@ -248,8 +248,11 @@ class DockerTarget(Target):
             container.remove(force=True)
 
     def replicas(self, deployment: str, project_key: str) -> list[Replica]:
+        # A container removed between the engine's listing and its inspection (a drain, a
+        # concurrent `down`) is gone, not an error.
         found = self.client.containers.list(
             all=True,
+            ignore_removed=True,
             filters={
                 "label": [
                     f"{LABEL_PREFIX}.deployment={deployment}",
