@@ -155,7 +155,7 @@ def main() -> int:
             cold_raw, last_raw = _raw(client, root / f"raw-{base[-12:]}", wheels, model)
             results["raw cold"].append(cold_raw)
             results["raw last"].append(last_raw)
-            for image in client.images.list(name="jupyter-deploy/iris-classifier"):
+            for image in client.images.list(name="jupyter-deploy/*/iris-classifier"):
                 client.images.remove(image.id, force=True)
             subprocess.run(["docker", "rmi", "-f", base], capture_output=True, check=False)
     med = {k: statistics.median(v) for k, v in results.items()}

@@ -174,7 +174,7 @@ def main() -> int:
             for row in deployments.records.all():
                 if row["status"] != "stopped":
                     deployments.down(row["name"])
-            for image in client.images.list(name=f"jupyter-deploy/{model}"):
+            for image in client.images.list(name=f"jupyter-deploy/*/{model}"):
                 client.images.remove(image.id, force=True)
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}")
     print(f"{'action':<16} {'median s':>9} {'runs':>24}")

@@ -63,7 +63,7 @@ def main() -> int:
         try:
             lines = [_kill_one(deployments, f"kill-{n}", n, client) for n in (1, 2)]
         finally:
-            for image in client.images.list(name=f"jupyter-deploy/{model}"):
+            for image in client.images.list(name=f"jupyter-deploy/*/{model}"):
                 client.images.remove(image.id, force=True)
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}")
     for line in lines:
