@@ -20,6 +20,12 @@ fi
 DEMO="${JUPYTER_DEPLOY_DEMO_DIR:-$REPO/.demo/iris}"
 bash scripts/demo-project.sh "$DEMO"
 
+# Say which target deployments will use, and why, before the browser opens.
+jupyter deploy doctor --project "$DEMO" --json | python3 -c '
+import json, sys
+target = json.load(sys.stdin)["target"]
+print("Deployments will use the", target["name"], "target:", target["reason"])' || true
+
 step "Starting JupyterLab on $DEMO"
 args=(--ServerApp.root_dir="$DEMO")
 [ "$(id -u)" -eq 0 ] && args+=(--allow-root)

