@@ -33,7 +33,7 @@ class Target:
     method: str
     route: str  # may hold {field} for a URL path argument
     field: str
-    kind: str  # number | count | text | path | version | query_count
+    kind: str  # number | count | flag | json | text | path | version | query_count
     where: str = "body"  # body | query | path
     base: dict[str, Any] = field(default_factory=dict)
 
@@ -65,6 +65,10 @@ TARGETS = [
     Target("GET", "versions", "project", "path", where="query"),
     Target("POST", "versions", "run_id", "text", base=_P),
     Target("POST", "versions", "project", "path", base={"run_id": _RUN}),
+    Target("POST", "versions", "copy", "flag", base={**_P, "run_id": _RUN}),
+    Target("POST", "runs/{run_id}/rerun?project=proj", "run_id", "text", where="path"),
+    Target("POST", "versions/{version}/notebook", "version", "version", where="path", base=_P),
+    Target("GET", "stages", "project", "path", where="query"),
     Target("GET", "versions/{version}", "version", "version", where="path", base=_P),
     Target("GET", "versions/{version}/restore", "version", "version", where="path", base=_P),
     Target("POST", "versions/{version}/restore", "version", "version", where="path", base=_P),
@@ -86,6 +90,8 @@ TARGETS = [
     Target("GET", "deployments/{name}", "name", "text", where="path", base=_P),
     Target("GET", "deployments/churn/logs", "tail", "query_count", where="query", base=_P),
     Target("POST", "deployments/churn/down", "project", "path"),
+    Target("POST", "deployments/{name}/rollback", "name", "text", where="path", base=_P),
+    Target("GET", "deployments/{name}/metrics", "name", "text", where="path", base=_P),
 ]
 
 
@@ -132,6 +138,8 @@ def _hostile(target: Target) -> list[tuple[str, Hostile]]:
         cases += [("huge int", Hostile(f'{{"value": {DIGITS_4301}}}', True, 400, "9" * 30))]
         markup = '{"value": "<b>x</b>"}'  # the core's type check names the parameter
         cases += [("wrong type", Hostile(markup, True, 400, "<b>x</b>", "value", True))]
+    if target.kind == "flag":
+        cases += [("not a boolean", Hostile(v, True, 400, "")) for v in ['"yes"', "1", "NaN"]]
     if target.kind == "query_count":
         cases += [("query number", Hostile(v, False, 400, v or "")) for v in QUERY_NUMBERS]
     if target.kind == "version":
