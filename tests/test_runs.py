@@ -269,3 +269,15 @@ def test_unreadable_notebooks_are_refused(project: Path, content: str, message: 
     (project / "bad.ipynb").write_text(content)
     with pytest.raises(InvalidInput, match=re.escape(message)):
         read_parameters(project / "bad.ipynb")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 0, -1, True, "3"])
+@pytest.mark.parametrize("name", ["cell_timeout", "time_limit"])
+def test_the_core_refuses_limits_that_are_not_finite_positive_numbers(
+    name: str, value: object
+) -> None:
+    # The REST and CLI edges refuse these first; a caller of the core (a notebook helper, a
+    # script) must not store NaN as "no limit" or Infinity that breaks every listing.
+    with pytest.raises(InvalidInput, match=f"^{name}: expected a finite number") as refused:
+        Limits(**{name: value})  # type: ignore[arg-type]
+    assert str(value) not in refused.value.message.replace("above 0", "")

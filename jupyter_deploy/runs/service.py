@@ -6,6 +6,7 @@ both share the project's database, so either can see and cancel the other's runs
 
 import asyncio
 import json
+import math
 import os
 import secrets
 from collections.abc import Callable
@@ -36,10 +37,14 @@ class Limits:
     def __post_init__(self) -> None:
         for name in ("cell_timeout", "time_limit"):
             value = getattr(self, name)
+            # The edges refuse these first; the core still never stores NaN ("no limit") or inf.
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int | float) or value <= 0
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value <= 0
             ):
-                raise InvalidInput(f"{name}: expected a number of seconds above 0, got {value!r}")
+                raise InvalidInput(f"{name}: expected a finite number of seconds above 0")
 
 
 def _new_id(prefix: str) -> str:
