@@ -59,13 +59,13 @@ def serve(folder: Path, log: Path, *access: str) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def serve_iris(folder: Path) -> Iterator[str]:
+def serve_iris(folder: Path, forest: bool = False) -> Iterator[str]:
     """The example notebook's exported service (behind the test's API key), as `v7`."""
     notebook = json.loads((EXAMPLES / "train.ipynb").read_text())
     (folder / "service.py").write_text(export_service(notebook, "train.ipynb"))
     version = {"model": "iris-classifier", "version": "v7", "schema": infer_schema(notebook)}
     (folder / "deploy-version.json").write_text(json.dumps(version))
-    train_iris_model(folder)
+    train_iris_model(folder, forest)
     keys = folder.parent / f"{folder.name}.keys"
     keys.write_text(f"# the test's key\n{digest(KEY)}\n")
     yield from serve(folder, folder.parent / f"{folder.name}.log", "--api-keys-file", str(keys))

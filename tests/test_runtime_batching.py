@@ -109,6 +109,6 @@ async def test_the_server_batches_concurrent_requests_and_keeps_its_error_contra
             client.post("/predict", json={"x": -5}),
         )
     assert [a.json() for a in fine] == [[{"y": i * 2}, {"y": 2}] for i in range(7)]
-    assert bad.status_code == 500
-    assert bad.json()["error"]["code"] == "predict_failed"
+    assert bad.status_code == 422  # the model's ValueError: a value it refuses
+    assert bad.json()["error"]["code"] == "input_not_accepted"
     assert "negative" not in bad.text

@@ -52,7 +52,7 @@ _example_predict = predict
 def predict(records: list[IrisFeatures]) -> list[Prediction]:
     first = records[0]["sepal_length"] if records else None
     if first == 13.0:
-        raise ValueError({SECRET!r})
+        raise RuntimeError({SECRET!r})
     if first == 99.0:
         print({SLOW_MARK!r}, file=_sys.stderr, flush=True)
         _time.sleep(2.5)
@@ -288,7 +288,7 @@ def test_a_failing_predict_is_a_generic_500_and_the_traceback_is_in_the_log(
 ) -> None:
     answer = httpx.post(f"{faulty.url}/predict", json={**FLOWER, "sepal_length": 13.0})
     assert answer.status_code == 500, answer.text
-    _clean(answer, SECRET, "ValueError")
+    _clean(answer, SECRET, "RuntimeError")
     error = answer.json()["error"]
     assert error["code"] == "predict_failed"
     found = re.search(r"request id ([0-9a-f]{12})\b", error["message"])
@@ -303,7 +303,7 @@ def test_a_failing_predict_is_a_generic_500_and_the_traceback_is_in_the_log(
     assert (entry["level"], entry["logger"]) == ("error", "jupyter_deploy.runtime")
     assert entry["traceback"].startswith("Traceback (most recent call last):")
     assert 'File "/srv/model/service.py"' in entry["traceback"]
-    assert entry["traceback"].rstrip().endswith(f"ValueError: {SECRET}")
+    assert entry["traceback"].rstrip().endswith(f"RuntimeError: {SECRET}")
     # Every line of the container's log is one JSON object: the traceback is inside one.
     assert all(line.startswith("{") for line in logs.splitlines() if "Traceback" in line)
 
@@ -558,7 +558,6 @@ def test_docker_stop_lets_the_requests_in_flight_finish(
             _wait_for_log(server, SLOW_MARK, count)
         stopping = time.monotonic()
         server.container.stop(timeout=30)
-        stopped_after = time.monotonic() - stopping
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(answers) == list(range(workers)), "a request in flight got no answer"
@@ -567,8 +566,8 @@ def test_docker_stop_lets_the_requests_in_flight_finish(
         species = {"setosa", "versicolor", "virginica"}
         assert all(a.json()["species"] in species for a in answers.values())
         state = client.api.inspect_container(server.container.id)["State"]
+        # Exit code 0, not 137: the server ended on its own, the engine did not have to kill it.
         assert (state["ExitCode"], state["OOMKilled"]) == (0, False), server.logs()
-        assert stopped_after < 25, "the engine had to kill the server"
         messages = [e["message"] for e in server.log_entries()]
         assert "Shutting down" in messages
         finished = [m for m in messages if m.startswith("Finished server process")]

@@ -99,6 +99,11 @@ ROWS: dict[str, Row] = {
     "max-double-overflows": Row("hostile", PREDICT, _reading(x=b"1.79e308"), 422,
                                 "non_finite_result", ("1.79e308",)),
     "max-double-overflows-v2": Row("hostile", HOSTILE_V2, _v2_reading(x=b"1.79e308"), 422, None),
+    # The notebook's forest computes in float32: sklearn refuses the largest double itself.
+    "max-double-forest": Row("forest", PREDICT, _flower(sepal_length=b"1.79e308"), 422,
+                             "input_not_accepted", ("1.79e308", "float32")),
+    "max-double-forest-v2": Row("forest", IRIS_V2, _v2().replace(b"5.1", b"1.79e308"), 422,
+                                None, ("1.79e308", "float32")),
     "1e400": Row("iris", PREDICT, _flower(sepal_length=b"1e400"), 422, "invalid_request",
                  ("1e400", "inf")),
     "1e400-untyped": Row("hostile", PREDICT, _reading(raw=b"[1e400]"), 422, "invalid_request"),
@@ -159,6 +164,11 @@ ROWS: dict[str, Row] = {
 @pytest.fixture(scope="module")
 def iris(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve_iris(tmp_path_factory.mktemp("iris-hostile"))
+
+
+@pytest.fixture(scope="module")
+def forest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve_iris(tmp_path_factory.mktemp("forest-hostile"), forest=True)
 
 
 @pytest.fixture(scope="module")

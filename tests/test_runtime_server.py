@@ -31,7 +31,7 @@ def load():
 
 def predict(records: list[dict[str, float]]) -> list[float]:
     if records and records[0].get("x") == 13:
-        raise ValueError("secret internal detail")
+        raise RuntimeError("secret internal detail")
     if records and records[0].get("x") == 99:  # a slow model, for the graceful shutdown test
         Path(__file__).with_name("slow-started").touch()
         time.sleep(2)
@@ -145,7 +145,7 @@ def test_a_failing_predict_is_a_generic_500_and_the_server_stays_up(
     entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     failure = next(e for e in entries if e["message"] == f"predict failed (request {request_id})")
     assert failure["level"] == "error"
-    assert "ValueError: secret internal detail" in failure["traceback"]
+    assert "RuntimeError: secret internal detail" in failure["traceback"]
 
 
 def test_predictions_need_an_api_key_health_and_metrics_do_not(iris: str) -> None:

@@ -248,13 +248,25 @@ class ModelServer:
             raise HttpError(400, exc.code, exc.message) from None
 
     async def call_predict(self, records: Any) -> Any:
-        """`predict` on validated records; its failures become a generic 500 whose details (and
-        only there) are in the log, under the request id the client is given."""
+        """`predict` on validated records. Its failures' details are only in the log, under the
+        request id the client is given: a ValueError or OverflowError is the model refusing a value
+        the schema let through (1.79e308 in a model that computes in float32, say), so a 422;
+        anything else is the model failing, a 500."""
         try:
             if self.batcher is not None and isinstance(records, list):
                 result = await self.batcher(records)
             else:
                 result = self.service.predict(records)
+        except (ValueError, OverflowError) as exc:
+            request_id = uuid.uuid4().hex[:12]
+            log.warning("predict refused the input (request %s)", request_id, exc_info=True)
+            raise HttpError(
+                422,
+                "input_not_accepted",
+                f"the model refused a value in this request ({type(exc).__name__}; request id"
+                f" {request_id}, the service log has the details): a value is probably outside"
+                " the range the model handles",
+            ) from None
         except Exception:
             request_id = uuid.uuid4().hex[:12]
             log.exception("predict failed (request %s)", request_id)

@@ -63,7 +63,9 @@ def openapi(info: dict[str, Any], schema: dict[str, Any] | None, secured: bool) 
             "415": _error("The body is not application/json"),
             "422": _error(
                 "The body does not match the API (`invalid_request`: `fields` names each"
-                " problem), or the model answered it with NaN or Infinity (`non_finite_result`)"
+                " problem), the model refused a value with a ValueError or OverflowError"
+                " (`input_not_accepted`, with a request id), or it answered with NaN or Infinity"
+                " (`non_finite_result`)"
             ),
             "500": _error("The model failed; the message carries a request id for the service log"),
             "503": _error("The model is not loaded yet"),
