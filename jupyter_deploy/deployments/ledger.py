@@ -30,24 +30,19 @@ LEDGER_FILE = "metrics.json"
 
 
 @dataclass
-class Snapshot:
-    """What one replica's `/metrics` said, restricted to the served routes."""
+class Counts:
+    """Request counts of the served routes, as a replica's `/metrics` gives them."""
 
     requests: float = 0.0
     errors: float = 0.0  # 5xx
     rejected: float = 0.0  # 4xx
     predictions: float = 0.0
-    in_flight: float = 0.0
     # Cumulative count at each upper bound (seconds); math.inf is the last key.
     buckets: dict[float, float] = field(default_factory=dict)
     latency_sum: float = 0.0
     latency_count: float = 0.0
-    version: str | None = None
 
-    def counters(self) -> tuple[float, ...]:
-        return (self.requests, self.predictions, self.latency_count)
-
-    def to_json(self) -> dict[str, Any]:
+    def counts_json(self) -> dict[str, Any]:
         return {
             "requests": self.requests,
             "errors": self.errors,
@@ -56,33 +51,43 @@ class Snapshot:
             "buckets": _buckets_out(self.buckets),
             "latency_sum": self.latency_sum,
             "latency_count": self.latency_count,
-            "version": self.version,
         }
+
+    @staticmethod
+    def counts_in(data: dict[str, Any]) -> dict[str, Any]:
+        """The keyword arguments of `counts_json`'s output, anything unreadable as zero."""
+        return {
+            "requests": _number(data.get("requests")),
+            "errors": _number(data.get("errors")),
+            "rejected": _number(data.get("rejected")),
+            "predictions": _number(data.get("predictions")),
+            "buckets": _buckets_in(data.get("buckets")),
+            "latency_sum": _number(data.get("latency_sum")),
+            "latency_count": _number(data.get("latency_count")),
+        }
+
+
+@dataclass
+class Snapshot(Counts):
+    """What one replica's `/metrics` said, restricted to the served routes."""
+
+    in_flight: float = 0.0
+    version: str | None = None
+
+    def counters(self) -> tuple[float, ...]:
+        return (self.requests, self.predictions, self.latency_count)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.counts_json(), "version": self.version}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Snapshot":
         version = data.get("version")
-        return cls(
-            requests=_number(data.get("requests")),
-            errors=_number(data.get("errors")),
-            rejected=_number(data.get("rejected")),
-            predictions=_number(data.get("predictions")),
-            buckets=_buckets_in(data.get("buckets")),
-            latency_sum=_number(data.get("latency_sum")),
-            latency_count=_number(data.get("latency_count")),
-            version=version if isinstance(version, str) else None,
-        )
+        return cls(**cls.counts_in(data), version=version if isinstance(version, str) else None)
 
 
 @dataclass
-class Totals:
-    requests: float = 0.0
-    errors: float = 0.0
-    rejected: float = 0.0
-    predictions: float = 0.0
-    buckets: dict[float, float] = field(default_factory=dict)
-    latency_sum: float = 0.0
-    latency_count: float = 0.0
+class Totals(Counts):
     by_version: dict[str, float] = field(default_factory=dict)
 
     def add(self, snap: Snapshot, version: str | None) -> None:
@@ -106,35 +111,17 @@ class Totals:
             self.by_version[version] = self.by_version.get(version, 0.0) + count
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "requests": self.requests,
-            "errors": self.errors,
-            "rejected": self.rejected,
-            "predictions": self.predictions,
-            "buckets": _buckets_out(self.buckets),
-            "latency_sum": self.latency_sum,
-            "latency_count": self.latency_count,
-            "by_version": dict(self.by_version),
-        }
+        return {**self.counts_json(), "by_version": dict(self.by_version)}
 
     @classmethod
     def from_json(cls, data: Any) -> "Totals":
         if not isinstance(data, dict):
             return cls()
         by_version = data.get("by_version")
+        versions = by_version if isinstance(by_version, dict) else {}
         return cls(
-            requests=_number(data.get("requests")),
-            errors=_number(data.get("errors")),
-            rejected=_number(data.get("rejected")),
-            predictions=_number(data.get("predictions")),
-            buckets=_buckets_in(data.get("buckets")),
-            latency_sum=_number(data.get("latency_sum")),
-            latency_count=_number(data.get("latency_count")),
-            by_version={
-                str(k): _number(v) for k, v in (by_version or {}).items() if isinstance(k, str)
-            }
-            if isinstance(by_version, dict)
-            else {},
+            **cls.counts_in(data),
+            by_version={str(k): _number(v) for k, v in versions.items() if isinstance(k, str)},
         )
 
 
