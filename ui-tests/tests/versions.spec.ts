@@ -12,15 +12,37 @@ function isDeployRoute(request: Request, method: string, route: RegExp) {
   );
 }
 
-/** Press Promote on a run and read the version from the notification. */
+/** A run's row in the runs table. */
+function runRow(runs: Locator, runId: string): Locator {
+  return runs.locator(`tr[data-run-id="${runId}"]`);
+}
+
+/** The Run cell of a run's row: the run id, then a `vN` badge per version. */
+function runCell(runs: Locator, runId: string): Locator {
+  return runRow(runs, runId)
+    .getByRole('cell')
+    .filter({ has: runs.page().getByText(runId, { exact: true }) });
+}
+
+/** The version badges next to a run's id. */
+function promotedBadges(runs: Locator, runId: string): Locator {
+  return runCell(runs, runId).getByTitle(/^Promoted to /);
+}
+
+/**
+ * Press Promote on a run and read the version from the notification; the
+ * run's row then shows the version's badge and offers no second promotion.
+ */
 async function promote(
   page: IJupyterLabPageFixture,
   runs: Locator,
   runId: string
 ): Promise<string> {
-  const button = runs
-    .locator(`tr[data-run-id="${runId}"]`)
-    .getByRole('button', { name: `Promote ${runId}` });
+  const button = runRow(runs, runId).getByRole('button', {
+    name: `Promote ${runId}`
+  });
+  await expect(button).toBeEnabled();
+  await expect(promotedBadges(runs, runId)).toHaveCount(0);
   await button.click();
   const toast = page
     .locator('.Toastify__toast')
@@ -28,7 +50,18 @@ async function promote(
   await expect(toast).toBeVisible({ timeout: 30_000 });
   const text = (await toast.textContent()) ?? '';
   const version = /iris-classifier@(v\d+)/.exec(text)![1];
-  await expect(button).toBeEnabled();
+  const tag = `iris-classifier@${version}`;
+  await expect(promotedBadges(runs, runId)).toHaveText([version]);
+  await expect(
+    runCell(runs, runId).getByTitle(`Promoted to ${tag}`, { exact: true })
+  ).toBeVisible();
+  await expect(button).toBeDisabled();
+  await expect(button).toHaveAttribute(
+    'title',
+    new RegExp(
+      `^Already promoted to ${tag}\\b.*jupyter deploy version create ${runId} --copy`
+    )
+  );
   return version;
 }
 
@@ -107,6 +140,29 @@ test.describe('Model versions', () => {
     await expect(row(newer).locator('.jp-DeployVersionRow-hash')).toHaveText(
       /^(data|model) [0-9a-f]{8}$/
     );
+
+    // Both promoted runs carry their version in the runs table, in either
+    // theme.
+    await expect(promotedBadges(runs, shallow)).toHaveText([older]);
+    await expect(promotedBadges(runs, deep)).toHaveText([newer]);
+    await saveScreenshot(
+      runs,
+      testInfo,
+      'screenshots-versions',
+      'runs-promoted.png'
+    );
+    const body = page.locator('body');
+    await page.theme.setDarkTheme();
+    await expect(body).toHaveAttribute('data-jp-theme-light', 'false');
+    await expect(promotedBadges(runs, deep)).toHaveText([newer]);
+    await saveScreenshot(
+      runs,
+      testInfo,
+      'screenshots-versions',
+      'runs-promoted-dark.png'
+    );
+    await page.theme.setLightTheme();
+    await expect(body).toHaveAttribute('data-jp-theme-light', 'true');
 
     // Tick both, compare: a main-area tab titled by the pair.
     await sidebar
