@@ -4,13 +4,14 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float
 
 from .._version import __version__
 from .build_handlers import build_handlers
 from .deployment_handlers import deployment_handlers
 from .handlers import UnknownRouteHandler, handlers
 from .run_handlers import run_handlers
-from .services import SCHEMA_FILES, RunServices
+from .services import SAMPLE_EVERY_S, SCHEMA_FILES, RunServices
 from .version_handlers import version_handlers
 
 
@@ -18,6 +19,12 @@ class DeployApp(ExtensionApp):
     name = "jupyter_deploy"
     version = __version__
     description = "Run, version, build and deploy notebook models from JupyterLab."
+
+    metrics_interval = Float(
+        SAMPLE_EVERY_S,
+        help="Seconds between two background samples of each running deployment's metrics"
+        " (its chart history grows with no panel open); 0 samples only when a panel asks.",
+    ).tag(config=True)
 
     def initialize_settings(self) -> None:
         serverapp = self.serverapp
@@ -31,7 +38,7 @@ class DeployApp(ExtensionApp):
             event_logger.emit(schema_id=schema_id, data=data)
 
         root = Path(serverapp.root_dir).expanduser().resolve()
-        self.runs = RunServices(root, emit)
+        self.runs = RunServices(root, emit, self.metrics_interval, self.log)
         self.settings.update({"jupyter_deploy_runs": self.runs})
 
     def initialize_handlers(self) -> None:
