@@ -243,7 +243,7 @@ async def test_notebooks_outside_the_project_are_refused(
 async def test_bad_limits_and_sweeps(project: Path) -> None:
     service = RunService(project)
     try:
-        with pytest.raises(InvalidInput, match="cell_timeout: expected a number of seconds"):
+        with pytest.raises(InvalidInput, match="cell_timeout: expected a finite number of seconds"):
             Limits(cell_timeout=-1)
         with pytest.raises(InvalidInput, match="zip needs the same number of values"):
             await service.start_sweep(
