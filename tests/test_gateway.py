@@ -24,31 +24,54 @@ from jupyter_deploy.deployments import gateway as gateway_module
 from jupyter_deploy.deployments.gateway import Gateway, GatewayError, NginxMissing, Upstream
 from jupyter_deploy.errors import InvalidInput
 
+# A replica that writes each whole answer (headers and body) in one write. uvicorn writes the
+# headers, then the body: a replica SIGKILLed between the two leaves the gateway with half an
+# answer already sent on, which no proxy can retry, so a kill test would fail by chance.
 REPLICA = """
-import json, sys
-import uvicorn
+import asyncio, json, sys
 
 NAME = sys.argv[1]
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    while (await receive()).get("more_body"):
-        pass
-    headers = dict(scope["headers"])
-    if scope["path"] == "/health/ready":
-        body = {"ready": True}
-    else:
-        body = {
-            "replica": NAME,
-            "authorization": headers.get(b"authorization", b"").decode(),
-            "request_id": headers.get(b"x-request-id", b"").decode(),
-        }
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json")]})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+async def handle(reader, writer):
+    try:
+        while True:
+            head = (await reader.readuntil(b"\\r\\n\\r\\n")).decode("latin-1").split("\\r\\n")
+            path = head[0].split(" ")[1]
+            headers = {}
+            for line in head[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            await reader.readexactly(int(headers.get("content-length") or 0))
+            if path == "/health/ready":
+                body = {"ready": True}
+            else:
+                body = {
+                    "replica": NAME,
+                    "authorization": headers.get("authorization", ""),
+                    "request_id": headers.get("x-request-id", ""),
+                }
+            data = json.dumps(body).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
+                b"content-length: %d\\r\\n\\r\\n%s" % (len(data), data)
+            )
+            await writer.drain()
+            if headers.get("connection", "").lower() == "close":
+                break
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", int(sys.argv[2]))
+    async with server:
+        await server.serve_forever()
+
+
+asyncio.run(main())
 """
 
 
