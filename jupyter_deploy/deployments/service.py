@@ -641,8 +641,11 @@ class _EarlyReplicas:
         for _ in range(self.count):
             try:
                 self.replicas.append(self.target.start(spec))
-            except DeployError:
-                return  # started the usual way after the build, which reports the failure
+            except Exception:
+                # Speculative: whatever stops it (the engine, or the image the failed build
+                # removed meanwhile), replicas start the usual way after the build, which
+                # reports the failure; an exception here would only die with the thread.
+                return
 
     def keep_if(self, identity: str) -> list[Replica]:
         """The early replicas if they run `identity`; otherwise none (removed)."""
