@@ -258,23 +258,21 @@ class ModelServer:
             else:
                 result = self.service.predict(records)
         except (ValueError, OverflowError) as exc:
-            request_id = uuid.uuid4().hex[:12]
-            log.warning("predict refused the input (request %s)", request_id, exc_info=True)
-            raise HttpError(
+            raise _logged(
                 422,
                 "input_not_accepted",
+                "predict refused the input",
                 f"the model refused a value in this request ({type(exc).__name__}; request id"
-                f" {request_id}, the service log has the details): a value is probably outside"
-                " the range the model handles",
+                " {id}, the service log has the details): a value is probably outside the range"
+                " the model handles",
             ) from None
         except Exception:
-            request_id = uuid.uuid4().hex[:12]
-            log.exception("predict failed (request %s)", request_id)
-            raise HttpError(
+            raise _logged(
                 500,
                 "predict_failed",
-                f"the model could not answer this request (request id {request_id}; the"
-                " service log has the details)",
+                "predict failed",
+                "the model could not answer this request (request id {id}; the service log has"
+                " the details)",
             ) from None
         self.metrics.predicted(len(records) if isinstance(records, list) else 1)
         return result
@@ -328,14 +326,26 @@ def _answer_json(result: Any) -> Raw:
             " handles",
         ) from None
     except TypeError:
-        request_id = uuid.uuid4().hex[:12]
-        log.exception("predict returned something JSON cannot hold (request %s)", request_id)
-        raise HttpError(
+        raise _logged(
             500,
             "bad_answer",
-            f"the model's answer is not JSON (request id {request_id}; the service log has the"
-            " details)",
+            "predict returned something JSON cannot hold",
+            "the model's answer is not JSON (request id {id}; the service log has the details)",
         ) from None
+
+
+def _logged(status: int, code: str, logged: str, message: str) -> HttpError:
+    """The error for a failure whose details only the log holds (traceback included; a 4xx
+    as a warning), under a request id that `message` gives the client in place of `{id}`."""
+    request_id = uuid.uuid4().hex[:12]
+    log.log(
+        logging.WARNING if status < 500 else logging.ERROR,
+        "%s (request %s)",
+        logged,
+        request_id,
+        exc_info=True,
+    )
+    return HttpError(status, code, message.replace("{id}", request_id))
 
 
 def _v2_label(path: str) -> str:
