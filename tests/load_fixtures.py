@@ -4,6 +4,7 @@ failure: the measure of "no request fails" for updates, rollbacks and killed rep
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -68,3 +69,17 @@ def stop_deployments(project: Path) -> None:
     for row in deployments.records.all():
         if row["status"] != "stopped":
             deployments.down(row["name"])
+
+
+def deployed_example(folder: Path) -> Iterator[Path]:
+    """The example project copied to `folder` as a git repository with two versions (v1, v2);
+    every deployment it made is taken down afterwards."""
+    from conftest import copy_example
+    from version_fixtures import init_repository, new_version
+
+    project = copy_example(folder)
+    init_repository(project)
+    new_version(project, n_estimators=5)
+    new_version(project, n_estimators=6)
+    yield project
+    stop_deployments(project)

@@ -9,9 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import call, copy_example
-from load_fixtures import FLOWER, stop_deployments
-from version_fixtures import init_repository, new_version
+from conftest import call
+from load_fixtures import FLOWER, deployed_example
 
 SCHEMA = "https://events.jupyter.org/jupyter_deploy/deployment/v1"
 MODEL = "iris-classifier"
@@ -19,12 +18,7 @@ MODEL = "iris-classifier"
 
 @pytest.fixture
 def project(jp_root_dir: Path, docker_engine: str) -> Any:
-    project = copy_example(jp_root_dir / "iris")
-    init_repository(project)
-    new_version(project, n_estimators=5)
-    new_version(project, n_estimators=6)
-    yield project
-    stop_deployments(project)
+    yield from deployed_example(jp_root_dir / "iris")
 
 
 async def _settled(jp_fetch: Any, name: str) -> dict[str, Any]:

@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import call, copy_example
-from load_fixtures import FLOWER, stop_deployments
-from version_fixtures import init_repository, new_version
+from conftest import call
+from load_fixtures import FLOWER, deployed_example
 
 import jupyter_deploy
 from jupyter_deploy.deployments.metrics import MetricsSampler
@@ -27,12 +26,7 @@ INVALID = {"sepal_length": "x"}  # refused with a 422: a request, not a predicti
 
 @pytest.fixture
 def project(jp_root_dir: Path, docker_engine: str) -> Any:
-    project = copy_example(jp_root_dir / "iris")
-    init_repository(project)
-    new_version(project, n_estimators=5)
-    new_version(project, n_estimators=6)
-    yield project
-    stop_deployments(project)
+    yield from deployed_example(jp_root_dir / "iris")
 
 
 def spaced_clock() -> Any:

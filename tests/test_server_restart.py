@@ -177,12 +177,7 @@ def test_a_worker_orphaned_while_starting_ends_without_starting_a_kernel(
         assert code == 201, run
         owner = server.proc
     else:
-        owner = subprocess.Popen(
-            [JUPYTER, "deploy", "run", "slow.ipynb"],
-            cwd=tmp_path / "proj",
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        owner = _cli_run(tmp_path / "proj")
     try:
         family = _first_worker(psutil.Process(owner.pid))
         os.kill(owner.pid, signal.SIGKILL)
@@ -194,14 +189,19 @@ def test_a_worker_orphaned_while_starting_ends_without_starting_a_kernel(
     assert late == [], f"an orphaned worker went on to start: {late}"
 
 
-def test_killing_the_cli_mid_run_ends_worker_fork_server_and_kernel(tmp_path: Path) -> None:
-    make_project(tmp_path / "proj")
-    owner = subprocess.Popen(
+def _cli_run(project: Path) -> "subprocess.Popen[bytes]":
+    """`jupyter deploy run slow.ipynb` in `project`, as a user starts it from a terminal."""
+    return subprocess.Popen(
         [JUPYTER, "deploy", "run", "slow.ipynb"],
-        cwd=tmp_path / "proj",
+        cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def test_killing_the_cli_mid_run_ends_worker_fork_server_and_kernel(tmp_path: Path) -> None:
+    make_project(tmp_path / "proj")
+    owner = _cli_run(tmp_path / "proj")
     try:
         family, names = Server.wait_for(lambda: _kernel_up(owner.pid), "the run's kernel")
         os.kill(owner.pid, signal.SIGKILL)
