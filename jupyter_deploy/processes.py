@@ -8,6 +8,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import threading
 import time
 from typing import Any
@@ -106,3 +107,11 @@ def kill_tree(pid: int | None, started: float | None, grace_s: float = 2.0) -> N
         with contextlib.suppress(psutil.Error):
             proc.kill()
     psutil.wait_procs(alive, timeout=grace_s)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on now (the caller binds it soon after; a race is reported
+    by whoever binds it)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])

@@ -2,11 +2,11 @@
 across the processes (server, CLI) that share the database."""
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
 
+from ..clock import now, timestamp
 from ..store import Store
 from ..store.rows import get_row, update_row
 from ..store.schema import runs, sweeps
@@ -14,14 +14,7 @@ from ..store.schema import runs, sweeps
 ACTIVE = ("queued", "running")
 FINAL = ("succeeded", "failed", "cancelled", "interrupted")
 STATUSES = (*ACTIVE, *FINAL)
-
-
-def timestamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
-
-
-def now() -> str:
-    return timestamp(datetime.now(timezone.utc))
+__all__ = ["ACTIVE", "FINAL", "STATUSES", "RunRecords", "now", "timestamp"]
 
 
 class RunRecords:
