@@ -11,6 +11,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import psutil
@@ -19,6 +20,7 @@ _PR_SET_NAME = 15
 _PR_SET_PDEATHSIG = 1
 _WATCH_INTERVAL_S = 0.5
 _ORPHAN_GRACE_S = 2.0
+_GONE_POLL_S = 0.02
 
 
 def _prctl(option: int, value: Any) -> None:
@@ -85,28 +87,83 @@ def is_same_process(pid: int | None, started: float | None) -> bool:
     return now is not None and abs(now - started) < 0.01
 
 
+def tree(pid: int) -> list[psutil.Process]:
+    """A process and all its descendants, the descendants first. Collected before anything is
+    signalled, so no child escapes by being re-parented. Raises psutil.Error if `pid` is gone."""
+    root = psutil.Process(pid)
+    return [*root.children(recursive=True), root]
+
+
+def is_gone(proc: psutil.Process) -> bool:
+    """Whether `proc` has exited. A zombie has: its parent may not be us, and may never reap it
+    (init in a container often does not), so waiting for the pid to vanish could wait forever.
+    A pid now naming another process (reused) counts as gone too."""
+    try:
+        return not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def wait_gone(procs: Iterable[psutil.Process], timeout_s: float) -> list[psutil.Process]:
+    """Wait up to `timeout_s` for `procs` to exit; returns those still alive (empty: all gone).
+
+    Never reaps: a parent that owns one of them reaps it itself (Popen.wait, `reap`), and until
+    then its pid (and process group id) cannot be reused under it.
+    """
+    deadline = time.monotonic() + timeout_s
+    pause = 0.001
+    alive = list(procs)
+    while True:
+        alive = [proc for proc in alive if not is_gone(proc)]
+        if not alive or time.monotonic() >= deadline:
+            return alive
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, _GONE_POLL_S)
+
+
+def signal_all(procs: Iterable[psutil.Process], signum: int) -> None:
+    """Send `signum` to each of `procs`; those already gone are skipped."""
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(signum)
+
+
+def end_processes(
+    procs: Iterable[psutil.Process], steps: Sequence[tuple[int, float]]
+) -> list[psutil.Process]:
+    """Escalate: for each (signal, seconds) step, signal those still alive and wait up to that
+    long for them. Returns those alive after the last step."""
+    alive = list(procs)
+    for signum, wait_s in steps:
+        if not alive:
+            break
+        signal_all(alive, signum)
+        alive = wait_gone(alive, wait_s)
+    return alive
+
+
+def reap(pid: int) -> None:
+    """Collect the exit status of our own child `pid` if it has exited, so it leaves no zombie;
+    a no-op for a live child or a process that is not ours."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
 def kill_tree(pid: int | None, started: float | None, grace_s: float = 2.0) -> None:
     """SIGTERM a recorded process and all its descendants, SIGKILL what is left after grace_s.
 
-    Kernels run in their own session, so killing a process group would miss them; the tree is
-    collected before anything is signalled so no child escapes by being re-parented.
+    Kernels run in their own session, so killing a process group would miss them.
     """
     if not is_same_process(pid, started):
         return
     assert pid is not None
     try:
-        root = psutil.Process(pid)
-        family = [*root.children(recursive=True), root]
+        family = tree(pid)
     except psutil.Error:
         return
+    end_processes(family, ((signal.SIGTERM, grace_s), (signal.SIGKILL, grace_s)))
     for proc in family:
-        with contextlib.suppress(psutil.Error):
-            proc.terminate()
-    _, alive = psutil.wait_procs(family, timeout=grace_s)
-    for proc in alive:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    psutil.wait_procs(alive, timeout=grace_s)
+        reap(proc.pid)  # our own children among them leave no zombie behind
 
 
 def free_port(host: str = "127.0.0.1") -> int:
