@@ -22,13 +22,8 @@ from test_runtime_server import (  # the model server fixture and its helpers, r
 import jupyter_deploy
 from jupyter_deploy import notebook
 from jupyter_deploy.errors import NotFound
-from jupyter_deploy.notebook import (
-    CallFailed,
-    DeploymentStatus,
-    _timestamp,
-    call_endpoint,
-    measure,
-)
+from jupyter_deploy.notebook import CallFailed, DeploymentStatus, call_endpoint, measure
+from jupyter_deploy.notebook.status import _timestamp
 
 AUTH = {"authorization": f"Bearer {KEY}"}
 
