@@ -1,5 +1,6 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { corePlugin } from './plugins/core';
 import { deploymentPanelPlugin } from './plugins/deploymentPanel';
 import { deployNotebookPlugin } from './plugins/deployNotebook';
 import { runNotebookPlugin } from './plugins/runNotebook';
@@ -8,6 +9,7 @@ import { sidebarPlugin } from './plugins/sidebar';
 import { versionsSidebarPlugin } from './plugins/versionsSidebar';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  corePlugin,
   sidebarPlugin,
   runNotebookPlugin,
   runsPanelPlugin,

@@ -1,5 +1,5 @@
 import { Dialog } from '@jupyterlab/apputils';
-import { DisposableDelegate } from '@lumino/disposable';
+import type { ISignal, Slot } from '@lumino/signaling';
 import { act, fireEvent, waitFor, within } from '@testing-library/react';
 
 import {
@@ -32,7 +32,19 @@ interface IServer {
 }
 
 function open(server: IServer, quietMs = 60_000) {
-  let listener: ((event: IRunEvent) => void) | null = null;
+  let listener: Slot<unknown, IRunEvent> | null = null;
+  // The core's run events as the dialog sees them: one listener at most.
+  const runEvents: ISignal<unknown, IRunEvent> = {
+    connect: slot => {
+      listener = slot;
+      return true;
+    },
+    disconnect: slot => {
+      const connected = listener === slot;
+      listener = connected ? null : listener;
+      return connected;
+    }
+  };
   const fake = fakeServer(request => {
     const path = new URL(request.url).pathname.replace(
       '/base/jupyter-deploy',
@@ -96,15 +108,10 @@ function open(server: IServer, quietMs = 60_000) {
     client: new DeployClient(fake.settings),
     notebook: 'examples/train.ipynb',
     quietMs,
-    runEvents: on => {
-      listener = on;
-      return new DisposableDelegate(() => {
-        listener = null;
-      });
-    }
+    runEvents
   });
   const emit = (run: Run) =>
-    act(() => listener?.({ project: 'examples', run, sweep: null }));
+    act(() => listener?.(runEvents, { project: 'examples', run, sweep: null }));
   return {
     requests: fake.requests,
     result,

@@ -1,6 +1,6 @@
 import { Dialog } from '@jupyterlab/apputils';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import type { IDisposable } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
 import { Panel } from '@lumino/widgets';
 import React from 'react';
 
@@ -126,8 +126,8 @@ export interface IDeployDialogOptions {
   notebook: string;
   /** The open notebook has unsaved changes. */
   dirty?: boolean;
-  /** Subscribe to run events (for the run of "Run, save and deploy"). */
-  runEvents?: (listener: (event: IRunEvent) => void) => IDisposable;
+  /** Run events (for the run of "Run, save and deploy"). */
+  runEvents?: ISignal<unknown, IRunEvent>;
   /** While a run is followed and no event came for this long (ms), ask the route. */
   quietMs?: number;
 }
@@ -144,7 +144,9 @@ export async function showDeployDialog(
     notebook: options.notebook,
     quietMs: options.quietMs
   });
-  const subscription = options.runEvents?.(event => model.applyRunEvent(event));
+  const onRunEvent = (_: unknown, event: IRunEvent) =>
+    model.applyRunEvent(event);
+  options.runEvents?.connect(onRunEvent);
   const body = new DeployDialogBody(model, options.dirty ?? false);
   const name = options.notebook.split('/').pop() ?? options.notebook;
   const dialog = new DeployDialog(body, `Deploy ${name}`);
@@ -156,7 +158,7 @@ export async function showDeployDialog(
   } catch {
     // Disposed from elsewhere (for example, the page is closing).
   }
-  subscription?.dispose();
+  options.runEvents?.disconnect(onRunEvent);
   dialog.dispose();
   return deployed;
 }

@@ -3,20 +3,18 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
-import type { Event } from '@jupyterlab/services';
-import { DisposableDelegate } from '@lumino/disposable';
 
-import type { IRunEvent } from '../api';
 import { deployIcon } from '../icons';
-import { CommandIDs, stringArgs } from './commands';
-import { IDeploymentPanels } from './deploymentPanel';
+import { IDeployCore, IDeploymentPanels } from '../tokens';
+import { CommandIDs } from './commands';
 import {
+  addNotebookButton,
   DEPLOY_TOOLBAR_ITEM as TOOLBAR_ITEM,
   isDirty,
-  RUN_TOOLBAR_ITEM as RUN_ITEM,
-  targetNotebook,
-  addNotebookButton
+  notebookCommand,
+  RUN_TOOLBAR_ITEM as RUN_ITEM
 } from './notebooks';
+import { addCommand } from './shell';
 
 /** "Deploy": a notebook toolbar button and a command. */
 export const deployNotebookPlugin: JupyterFrontEndPlugin<void> = {
@@ -24,57 +22,37 @@ export const deployNotebookPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds "Deploy" to notebooks: deploy a version of the notebook’s model, or run, save and deploy it.',
   autoStart: true,
-  requires: [IDeploymentPanels],
+  requires: [IDeployCore, IDeploymentPanels],
   optional: [ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    core: IDeployCore,
     panels: IDeploymentPanels,
     palette: ICommandPalette | null
   ): void => {
-    app.commands.addCommand(CommandIDs.deployNotebook, {
-      label: 'Deploy Notebook…',
-      caption: 'Deploy a version of the notebook’s model behind an endpoint',
-      icon: deployIcon,
-      describedBy: stringArgs({
-        path: 'Notebook path relative to the Jupyter root (default: the current notebook)'
+    addCommand(
+      app,
+      CommandIDs.deployNotebook,
+      notebookCommand(app, {
+        label: 'Deploy Notebook…',
+        caption: 'Deploy a version of the notebook’s model behind an endpoint',
+        icon: deployIcon,
+        execute: async notebook => {
+          const { showDeployDialog } =
+            await import('../components/DeployDialog');
+          const deployed = await showDeployDialog({
+            client: core.client,
+            notebook,
+            dirty: isDirty(app, notebook),
+            runEvents: core.runEvents
+          });
+          if (deployed) {
+            await panels.open(deployed.project, deployed.name, deployed.answer);
+          }
+        }
       }),
-      isEnabled: args => targetNotebook(app, args) !== null,
-      execute: async args => {
-        const notebook = targetNotebook(app, args);
-        if (notebook === null) {
-          return;
-        }
-        const [{ DeployClient, parseRunEvent }, { showDeployDialog }] =
-          await Promise.all([
-            import('../api'),
-            import('../components/DeployDialog')
-          ]);
-        const stream = app.serviceManager.events.stream;
-        const runEvents = (listener: (event: IRunEvent) => void) => {
-          const onEvent = (_: Event.IManager, emission: Event.Emission) => {
-            const event = parseRunEvent(emission);
-            if (event) {
-              listener(event);
-            }
-          };
-          stream.connect(onEvent);
-          return new DisposableDelegate(() => stream.disconnect(onEvent));
-        };
-        const deployed = await showDeployDialog({
-          client: new DeployClient(),
-          notebook,
-          dirty: isDirty(app, notebook),
-          runEvents
-        });
-        if (deployed) {
-          await panels.open(deployed.project, deployed.name, deployed.answer);
-        }
-      }
-    });
-    palette?.addItem({
-      command: CommandIDs.deployNotebook,
-      category: 'Deploy'
-    });
+      palette
+    );
 
     addNotebookButton(app, {
       name: TOOLBAR_ITEM,

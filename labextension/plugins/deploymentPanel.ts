@@ -3,30 +3,16 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
-import type { Event } from '@jupyterlab/services';
-import { Token } from '@lumino/coreutils';
+import { WidgetTracker, type MainAreaWidget } from '@jupyterlab/apputils';
 
 import type { DeployStarted } from '../api';
 import type { DeploymentWidget } from '../components/DeploymentWidget';
 import { deployIcon } from '../icons';
+import { IDeployCore, IDeploymentPanels } from '../tokens';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
+import { addCommand, listenWhile, mainAreaTab, showTab } from './shell';
 
 type DeploymentTab = MainAreaWidget<DeploymentWidget>;
-
-/** Opens deployment panels, one per deployment. */
-export interface IDeploymentPanels {
-  /**
-   * Show the panel of a deployment (reused when open). `started`: what a
-   * deploy request just answered, with its one-time API key if any.
-   */
-  open(project: string, name: string, started?: DeployStarted): Promise<void>;
-}
-
-export const IDeploymentPanels = new Token<IDeploymentPanels>(
-  'jupyter-deploy:IDeploymentPanels',
-  'Opens the panel of a deployment.'
-);
 
 /** The main-area panel of one deployment: status, operation, traffic, history. */
 export const deploymentPanelPlugin: JupyterFrontEndPlugin<IDeploymentPanels> = {
@@ -35,9 +21,11 @@ export const deploymentPanelPlugin: JupyterFrontEndPlugin<IDeploymentPanels> = {
     'Adds the deployment panel: a deployment’s status, live operation, traffic charts, replicas, usage and history.',
   autoStart: true,
   provides: IDeploymentPanels,
+  requires: [IDeployCore],
   optional: [ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
+    core: IDeployCore,
     restorer: ILayoutRestorer | null
   ): IDeploymentPanels => {
     const tracker = new WidgetTracker<DeploymentTab>({
@@ -51,16 +39,15 @@ export const deploymentPanelPlugin: JupyterFrontEndPlugin<IDeploymentPanels> = {
       started?: DeployStarted
     ): Promise<void> => {
       const key = tabKey(project, name);
-      const found = tracker.find(
+      let tab = tracker.find(
         tab =>
           tab.content.model.state.project === project &&
           tab.content.model.state.name === name
       );
-      let tab = found;
       if (!tab) {
         let pending = opening.get(key);
         if (!pending) {
-          pending = createTab(app, project, name);
+          pending = createTab(core, project, name);
           opening.set(key, pending);
         }
         try {
@@ -68,22 +55,16 @@ export const deploymentPanelPlugin: JupyterFrontEndPlugin<IDeploymentPanels> = {
         } finally {
           opening.delete(key);
         }
-        if (!tracker.has(tab)) {
-          void tracker.add(tab);
-        }
       }
       const model = tab.content.model;
       if (started) {
         model.started(started);
       }
-      if (!tab.isAttached) {
-        app.shell.add(tab, 'main');
-      }
-      app.shell.activateById(tab.id);
+      showTab(app, tracker, tab);
       void model.refresh();
     };
 
-    app.commands.addCommand(CommandIDs.openDeployment, {
+    addCommand(app, CommandIDs.openDeployment, {
       label: args =>
         typeof args.name === 'string'
           ? `Open Deployment ${args.name}`
@@ -125,42 +106,23 @@ function tabKey(project: string, name: string): string {
 }
 
 async function createTab(
-  app: JupyterFrontEnd,
+  core: IDeployCore,
   project: string,
   name: string
 ): Promise<DeploymentTab> {
-  const [
-    { DeployClient, parseDeploymentEvent },
-    { DeploymentWidget },
-    { DeploymentModel }
-  ] = await Promise.all([
-    import('../api'),
+  const [{ DeploymentWidget }, { DeploymentModel }] = await Promise.all([
     import('../components/DeploymentWidget'),
     import('../models/deployment')
   ]);
-  const model = new DeploymentModel({
-    client: new DeployClient(),
-    project,
-    name
+  const model = new DeploymentModel({ client: core.client, project, name });
+  const tab = mainAreaTab(new DeploymentWidget(model), {
+    id: `jupyter-deploy-deployment-${encodeURIComponent(tabKey(project, name))}`,
+    label: name,
+    caption: `Deployment ${name} of ${project || 'the root folder'}`,
+    icon: deployIcon,
+    className: 'jp-DeployDeploymentTab'
   });
-  const tab = new MainAreaWidget({ content: new DeploymentWidget(model) });
-  tab.id = `jupyter-deploy-deployment-${encodeURIComponent(tabKey(project, name))}`;
-  tab.title.label = name;
-  tab.title.caption = `Deployment ${name} of ${project || 'the root folder'}`;
-  tab.title.icon = deployIcon;
-  tab.title.closable = true;
-  tab.addClass('jp-DeployDeploymentTab');
-  tab.toolbar.hide();
-
   // Operations' progress is pushed by the server; the tab listens while it exists.
-  const stream = app.serviceManager.events.stream;
-  const onEvent = (_: Event.IManager, emission: Event.Emission) => {
-    const event = parseDeploymentEvent(emission);
-    if (event) {
-      model.applyEvent(event);
-    }
-  };
-  stream.connect(onEvent);
-  tab.disposed.connect(() => stream.disconnect(onEvent));
+  listenWhile(core.deploymentEvents, event => model.applyEvent(event), tab);
   return tab;
 }

@@ -2,6 +2,8 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { ToolbarButton, type LabIcon } from '@jupyterlab/ui-components';
 import type { Widget } from '@lumino/widgets';
 
+import { stringArgs } from './commands';
+
 /** Names of the plugins' buttons among the notebook toolbar's items. */
 export const RUN_TOOLBAR_ITEM = 'jupyterDeployRun';
 export const DEPLOY_TOOLBAR_ITEM = 'jupyterDeployDeploy';
@@ -44,6 +46,37 @@ export function isDirty(app: JupyterFrontEnd, path: string): boolean {
     }
   }
   return false;
+}
+
+/** What a command acting on a notebook shows and does. */
+export interface INotebookCommand {
+  label: string;
+  caption: string;
+  icon: LabIcon;
+  /** Act on the notebook (its path relative to the Jupyter root). */
+  execute(notebook: string): Promise<void>;
+}
+
+/**
+ * The options of a command on a notebook: its `path` argument, else the
+ * current notebook; disabled when there is none.
+ */
+export function notebookCommand(app: JupyterFrontEnd, spec: INotebookCommand) {
+  return {
+    label: spec.label,
+    caption: spec.caption,
+    icon: spec.icon,
+    describedBy: stringArgs({
+      path: 'Notebook path relative to the Jupyter root (default: the current notebook)'
+    }),
+    isEnabled: (args: { path?: unknown }) => targetNotebook(app, args) !== null,
+    execute: async (args: { path?: unknown }) => {
+      const notebook = targetNotebook(app, args);
+      if (notebook !== null) {
+        await spec.execute(notebook);
+      }
+    }
+  };
 }
 
 /** What a plugin's notebook toolbar button shows and runs. */

@@ -5,13 +5,15 @@ import type {
 import { ICommandPalette } from '@jupyterlab/apputils';
 
 import { runParametersIcon } from '../icons';
-import { CommandIDs, stringArgs } from './commands';
+import { IDeployCore } from '../tokens';
+import { CommandIDs } from './commands';
 import {
+  addNotebookButton,
   isDirty,
-  RUN_TOOLBAR_ITEM as TOOLBAR_ITEM,
-  targetNotebook,
-  addNotebookButton
+  notebookCommand,
+  RUN_TOOLBAR_ITEM as TOOLBAR_ITEM
 } from './notebooks';
+import { addCommand } from './shell';
 
 /** "Run with parameters": a notebook toolbar button and a command. */
 export const runNotebookPlugin: JupyterFrontEndPlugin<void> = {
@@ -19,38 +21,36 @@ export const runNotebookPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds "Run with parameters" to notebooks: start a run or a sweep of the notebook.',
   autoStart: true,
+  requires: [IDeployCore],
   optional: [ICommandPalette],
-  activate: (app: JupyterFrontEnd, palette: ICommandPalette | null): void => {
-    app.commands.addCommand(CommandIDs.runNotebook, {
-      label: 'Run Notebook with Parameters…',
-      caption: 'Run the notebook, or a sweep of it, with other parameters',
-      icon: runParametersIcon,
-      describedBy: stringArgs({
-        path: 'Notebook path relative to the Jupyter root (default: the current notebook)'
-      }),
-      isEnabled: args => targetNotebook(app, args) !== null,
-      execute: async args => {
-        const notebook = targetNotebook(app, args);
-        if (notebook === null) {
-          return;
-        }
-        const [{ DeployClient }, { showRunDialog }] = await Promise.all([
-          import('../api'),
-          import('../components/RunDialog')
-        ]);
-        const launched = await showRunDialog({
-          client: new DeployClient(),
-          notebook,
-          dirty: isDirty(app, notebook)
-        });
-        if (launched) {
-          await app.commands.execute(CommandIDs.openRuns, {
-            project: launched.project
+  activate: (
+    app: JupyterFrontEnd,
+    core: IDeployCore,
+    palette: ICommandPalette | null
+  ): void => {
+    addCommand(
+      app,
+      CommandIDs.runNotebook,
+      notebookCommand(app, {
+        label: 'Run Notebook with Parameters…',
+        caption: 'Run the notebook, or a sweep of it, with other parameters',
+        icon: runParametersIcon,
+        execute: async notebook => {
+          const { showRunDialog } = await import('../components/RunDialog');
+          const launched = await showRunDialog({
+            client: core.client,
+            notebook,
+            dirty: isDirty(app, notebook)
           });
+          if (launched) {
+            await app.commands.execute(CommandIDs.openRuns, {
+              project: launched.project
+            });
+          }
         }
-      }
-    });
-    palette?.addItem({ command: CommandIDs.runNotebook, category: 'Deploy' });
+      }),
+      palette
+    );
 
     addNotebookButton(app, {
       name: TOOLBAR_ITEM,

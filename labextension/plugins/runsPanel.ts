@@ -5,16 +5,17 @@ import {
 } from '@jupyterlab/application';
 import {
   ICommandPalette,
-  MainAreaWidget,
-  WidgetTracker
+  WidgetTracker,
+  type MainAreaWidget
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import type { Event } from '@jupyterlab/services';
 
 import type { Run } from '../api';
 import type { RunsWidget } from '../components/RunsWidget';
 import { runParametersIcon } from '../icons';
+import { IDeployCore } from '../tokens';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
+import { addCommand, listenWhile, mainAreaTab, showTab } from './shell';
 
 /** DOM id of the runs panel. */
 const RUNS_PANEL_ID = 'jupyter-deploy-runs';
@@ -27,9 +28,11 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds the Runs panel: the runs and sweeps of a project, with live progress.',
   autoStart: true,
+  requires: [IDeployCore],
   optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    core: IDeployCore,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
@@ -51,7 +54,7 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
     let creating: Promise<RunsPanel> | null = null;
     const getPanel = (): Promise<RunsPanel> => {
       if (!creating) {
-        creating = createPanel(app, openOutput, promote).then(panel => {
+        creating = createPanel(core, openOutput, promote).then(panel => {
           panel.disposed.connect(() => {
             creating = null;
           });
@@ -65,39 +68,39 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
     /** The project of the file browser's folder, if it is in one. */
     const browsedProject = async (): Promise<string | null> => {
       try {
-        const { DeployClient } = await import('../api');
-        return await new DeployClient().findProject(
-          fileBrowser?.model.path ?? ''
-        );
+        return await core.client.findProject(fileBrowser?.model.path ?? '');
       } catch {
         return null;
       }
     };
 
-    app.commands.addCommand(CommandIDs.openRuns, {
-      label: 'Open Runs',
-      caption: 'Show the runs and sweeps of a project',
-      icon: runParametersIcon,
-      describedBy: stringArgs({ project: ArgDocs.browsedProject }),
-      execute: async args => {
-        const panel = await getPanel();
-        const model = panel.content.model;
-        let project =
-          typeof args.project === 'string' ? args.project : model.state.project;
-        if (project === null) {
-          project = await browsedProject();
+    addCommand(
+      app,
+      CommandIDs.openRuns,
+      {
+        label: 'Open Runs',
+        caption: 'Show the runs and sweeps of a project',
+        icon: runParametersIcon,
+        describedBy: stringArgs({ project: ArgDocs.browsedProject }),
+        execute: async args => {
+          const panel = await getPanel();
+          const model = panel.content.model;
+          let project =
+            typeof args.project === 'string'
+              ? args.project
+              : model.state.project;
+          if (project === null) {
+            project = await browsedProject();
+          }
+          if (project !== null) {
+            model.setProject(project);
+          }
+          showTab(app, tracker, panel);
+          void model.refresh();
         }
-        if (project !== null) {
-          model.setProject(project);
-        }
-        if (!panel.isAttached) {
-          app.shell.add(panel, 'main');
-        }
-        app.shell.activateById(panel.id);
-        void model.refresh();
-      }
-    });
-    palette?.addItem({ command: CommandIDs.openRuns, category: 'Deploy' });
+      },
+      palette
+    );
 
     if (restorer) {
       void restorer.restore(tracker, {
@@ -113,37 +116,24 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 async function createPanel(
-  app: JupyterFrontEnd,
+  core: IDeployCore,
   openOutput: (run: Run) => void,
   promote: (project: string, runId: string) => Promise<unknown>
 ): Promise<RunsPanel> {
-  const [{ DeployClient, parseRunEvent }, { RunsWidget }, { RunsModel }] =
-    await Promise.all([
-      import('../api'),
-      import('../components/RunsWidget'),
-      import('../models/runs')
-    ]);
-  const model = new RunsModel(new DeployClient());
-  const content = new RunsWidget(model, openOutput, promote);
-  const panel = new MainAreaWidget({ content });
-  panel.id = RUNS_PANEL_ID;
-  panel.title.label = 'Runs';
-  panel.title.icon = runParametersIcon;
-  panel.title.closable = true;
-  panel.addClass('jp-DeployRunsPanel');
+  const [{ RunsWidget }, { RunsModel }] = await Promise.all([
+    import('../components/RunsWidget'),
+    import('../models/runs')
+  ]);
+  const model = new RunsModel(core.client);
   // The panel has its own toolbar row (filter, compare, refresh).
-  panel.toolbar.hide();
-
+  const panel = mainAreaTab(new RunsWidget(model, openOutput, promote), {
+    id: RUNS_PANEL_ID,
+    label: 'Runs',
+    icon: runParametersIcon,
+    className: 'jp-DeployRunsPanel'
+  });
   // Progress is pushed by the server; the panel listens while it exists.
-  const stream = app.serviceManager.events.stream;
-  const onEvent = (_: Event.IManager, emission: Event.Emission) => {
-    const event = parseRunEvent(emission);
-    if (event) {
-      model.applyEvent(event);
-    }
-  };
-  stream.connect(onEvent);
-  panel.disposed.connect(() => stream.disconnect(onEvent));
+  listenWhile(core.runEvents, event => model.applyEvent(event), panel);
   model.changed.connect(() => {
     const project = model.state.project;
     panel.title.caption =

@@ -7,9 +7,6 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 
-// Activation builds the doctor model at once (see below).
-// eslint-disable-next-line jupyter/prefer-lazy-imports
-import { DeployClient } from '../api';
 // The sidebar is restorable and may be open at start-up, so activation
 // needs its content at once (prefer-lazy-imports does not apply).
 // eslint-disable-next-line jupyter/prefer-lazy-imports
@@ -17,7 +14,9 @@ import { DoctorWidget } from '../components/DoctorWidget';
 import { deployIcon, runParametersIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DoctorModel } from '../models/doctor';
+import { IDeployCore } from '../tokens';
 import { CommandIDs, stringArgs } from './commands';
+import { addCommand } from './shell';
 import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
@@ -29,14 +28,16 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds the Deploy sidebar, which reports whether the current folder can be deployed.',
   autoStart: true,
+  requires: [IDeployCore],
   optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    core: IDeployCore,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
   ): void => {
-    const model = new DoctorModel({ client: new DeployClient() });
+    const model = new DoctorModel({ client: core.client });
     const panel = addFolderSidebar(app, restorer, fileBrowser, {
       id: SIDEBAR_ID,
       label: 'Deploy',
@@ -62,15 +63,19 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       })
     );
 
-    app.commands.addCommand(CommandIDs.openSidebar, {
-      label: 'Open Deploy Sidebar',
-      caption: 'Show the Deploy sidebar with the environment report',
-      icon: deployIcon,
-      describedBy: stringArgs({}),
-      execute: () => {
-        app.shell.activateById(panel.id);
-      }
-    });
-    palette?.addItem({ command: CommandIDs.openSidebar, category: 'Deploy' });
+    addCommand(
+      app,
+      CommandIDs.openSidebar,
+      {
+        label: 'Open Deploy Sidebar',
+        caption: 'Show the Deploy sidebar with the environment report',
+        icon: deployIcon,
+        describedBy: stringArgs({}),
+        execute: () => {
+          app.shell.activateById(panel.id);
+        }
+      },
+      palette
+    );
   }
 };

@@ -5,19 +5,17 @@ import {
 } from '@jupyterlab/application';
 import {
   ICommandPalette,
-  MainAreaWidget,
-  WidgetTracker
+  WidgetTracker,
+  type MainAreaWidget
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import type { Event } from '@jupyterlab/services';
 
+import type { DeployClient } from '../api';
+import type { IVersionActions } from '../components/VersionDetails';
+import type { VersionCompareWidget } from '../components/VersionCompareWidget';
 // The sidebar is restorable and may be open at start-up, so activation
 // needs its list at once (prefer-lazy-imports does not apply); details'
 // actions and the compare tab load on first use.
-// eslint-disable-next-line jupyter/prefer-lazy-imports
-import { DeployClient, parseBuildEvent, parseDeploymentEvent } from '../api';
-import type { IVersionActions } from '../components/VersionDetails';
-import type { VersionCompareWidget } from '../components/VersionCompareWidget';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsWidget } from '../components/VersionsWidget';
 import { versionsIcon } from '../icons';
@@ -30,7 +28,9 @@ import {
 } from '../models/deployments';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsModel } from '../models/versions';
+import { IDeployCore } from '../tokens';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
+import { addCommand, listenWhile, mainAreaTab, showTab } from './shell';
 import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
@@ -44,14 +44,16 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Adds the Model versions sidebar: the versions of the current project, their details, comparison, stages, restore, and where they are deployed.',
   autoStart: true,
+  requires: [IDeployCore],
   optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    core: IDeployCore,
     restorer: ILayoutRestorer | null,
     fileBrowser: IDefaultFileBrowser | null,
     palette: ICommandPalette | null
   ): void => {
-    const client = new DeployClient();
+    const client = core.client;
     const model = new VersionsModel({ client });
     const builds = new BuildsModel({ client });
     followVersions(builds, model);
@@ -105,36 +107,32 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
 
     // Build progress and log lines, and deployments as operations end, are
     // pushed by the server.
-    const stream = app.serviceManager.events.stream;
-    const onEvent = (_: Event.IManager, emission: Event.Emission) => {
-      const event = parseBuildEvent(emission);
-      if (event) {
-        builds.applyEvent(event);
-        return;
-      }
-      const deployment = parseDeploymentEvent(emission);
-      if (deployment) {
-        deployments.applyEvent(deployment);
-      }
-    };
-    stream.connect(onEvent);
-    panel.disposed.connect(() => stream.disconnect(onEvent));
+    listenWhile(core.buildEvents, event => builds.applyEvent(event), panel);
+    listenWhile(
+      core.deploymentEvents,
+      event => deployments.applyEvent(event),
+      panel
+    );
 
-    app.commands.addCommand(CommandIDs.openVersions, {
-      label: 'Open Model Versions',
-      caption: 'Show the versions of a project in the sidebar',
-      icon: versionsIcon,
-      describedBy: stringArgs({ project: ArgDocs.browsedProject }),
-      execute: args => {
-        if (typeof args.project === 'string') {
-          model.setProject(args.project);
+    addCommand(
+      app,
+      CommandIDs.openVersions,
+      {
+        label: 'Open Model Versions',
+        caption: 'Show the versions of a project in the sidebar',
+        icon: versionsIcon,
+        describedBy: stringArgs({ project: ArgDocs.browsedProject }),
+        execute: args => {
+          if (typeof args.project === 'string') {
+            model.setProject(args.project);
+          }
+          app.shell.activateById(panel.id);
+          // Activating an open sidebar does not show it again: list anyway.
+          void model.refresh();
         }
-        app.shell.activateById(panel.id);
-        // Activating an open sidebar does not show it again: list anyway.
-        void model.refresh();
-      }
-    });
-    palette?.addItem({ command: CommandIDs.openVersions, category: 'Deploy' });
+      },
+      palette
+    );
 
     app.commands.addCommand(CommandIDs.promoteRun, {
       label: 'Promote Run to a Model Version',
@@ -184,12 +182,9 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
             state.project === project && state.old === old && state.new === next
           );
         });
-        const tab = open ?? (await createCompareTab(project, old, next));
-        if (!open) {
-          void tracker.add(tab);
-          app.shell.add(tab, 'main');
-        }
-        app.shell.activateById(tab.id);
+        const tab =
+          open ?? (await createCompareTab(client, project, old, next));
+        showTab(app, tracker, tab);
         void tab.content.model.refresh();
       }
     });
@@ -210,29 +205,23 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
 };
 
 async function createCompareTab(
+  client: DeployClient,
   project: string,
   old: string,
   next: string
 ): Promise<CompareTab> {
-  const [
-    { DeployClient },
-    { VersionCompareWidget },
-    { compareTitle },
-    { VersionCompareModel }
-  ] = await Promise.all([
-    import('../api'),
-    import('../components/VersionCompareWidget'),
-    import('../components/VersionCompareView'),
-    import('../models/versionCompare')
-  ]);
-  const model = new VersionCompareModel(new DeployClient(), project, old, next);
-  const tab = new MainAreaWidget({ content: new VersionCompareWidget(model) });
-  tab.id = `jupyter-deploy-compare-${encodeURIComponent(`${project}:${old}:${next}`)}`;
-  tab.title.label = compareTitle(old, next);
-  tab.title.caption = `${old} ↔ ${next} in ${project || 'the root folder'}`;
-  tab.title.icon = versionsIcon;
-  tab.title.closable = true;
-  tab.addClass('jp-DeployVersionCompareTab');
-  tab.toolbar.hide();
-  return tab;
+  const [{ VersionCompareWidget }, { compareTitle }, { VersionCompareModel }] =
+    await Promise.all([
+      import('../components/VersionCompareWidget'),
+      import('../components/VersionCompareView'),
+      import('../models/versionCompare')
+    ]);
+  const model = new VersionCompareModel(client, project, old, next);
+  return mainAreaTab(new VersionCompareWidget(model), {
+    id: `jupyter-deploy-compare-${encodeURIComponent(`${project}:${old}:${next}`)}`,
+    label: compareTitle(old, next),
+    caption: `${old} ↔ ${next} in ${project || 'the root folder'}`,
+    icon: versionsIcon,
+    className: 'jp-DeployVersionCompareTab'
+  });
 }
