@@ -4,30 +4,36 @@ against the version's schema, answers in JSON, and never sends a traceback or an
 input to a client: details go to the server's log under a request id."""
 
 import hashlib
-import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
-
-import orjson
 
 from .._version import __version__
 from . import v2
 from .batching import Batcher
-from .jsonio import BodyError, NonFinite, dump_answer, parse
+from .jsonio import BodyError, parse
 from .metrics import Metrics
 from .openapi import docs_page, openapi
 from .validate import FieldError, Validator
+from .wire import (
+    HttpError,
+    Raw,
+    Receive,
+    Send,
+    allow,
+    answer_json,
+    internal_message,
+    log,
+    logged_error,
+    read_body,
+    send_answer,
+    too_large,
+)
 
 Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 MAX_BODY_BYTES = 1024 * 1024
-_JSON = b"application/json"
 _PROMETHEUS = b"text/plain; version=0.0.4; charset=utf-8"
 _HTML = b"text/html; charset=utf-8"
 _ROUTE_LABELS = {
@@ -39,30 +45,6 @@ _ROUTE_LABELS = {
     "/docs": "docs",
     "/": "docs",
 }
-
-log = logging.getLogger("jupyter_deploy.runtime")
-
-
-class HttpError(Exception):
-    def __init__(
-        self, status: int, code: str, message: str, fields: list[FieldError] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields
-
-    def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            error["fields"] = [f.to_dict() for f in self.fields]
-        return {"error": error}
-
-
-@dataclass(frozen=True)
-class Raw:
-    """An answer that is not JSON (the metrics text)."""
-
-    body: bytes
-    content_type: bytes
 
 
 class ModelServer:
@@ -111,7 +93,7 @@ class ModelServer:
         self.metrics.started()
         try:
             status, body = await self._answer(scope, receive)
-            status = await _send(send, status, body, self.version_header)
+            status = await send_answer(send, status, body, self.version_header)
         finally:
             self.metrics.finished(route, status, time.perf_counter() - started)
 
@@ -130,7 +112,7 @@ class ModelServer:
             # A defect of the server's own, not the model's (call_predict catches those).
             request_id = uuid.uuid4().hex[:12]
             log.exception("request failed (request %s)", request_id)
-            message = _internal(request_id)
+            message = internal_message(request_id)
             return 500, {"error": message} if v2_route else {
                 "error": {"code": "internal_error", "message": message}
             }
@@ -138,26 +120,26 @@ class ModelServer:
     async def _route(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
         path, method = scope["path"], scope["method"]
         if path == "/predict":
-            _allow(method, "POST")
+            allow(method, "POST")
             headers = dict(scope["headers"])  # once per request: auth and body both read them
             self._authorize(headers)
             return 200, await self._predict(headers, receive)
         if path == "/health/live":
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, {"status": "live"}
         if path == "/health/ready":
-            _allow(method, "GET")
+            allow(method, "GET")
             if not self.ready:
                 raise HttpError(503, "not_ready", "the model is not loaded yet")
             return 200, {"status": "ready"}
         if path == "/metrics":
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, Raw(self.metrics.render(self.info), _PROMETHEUS)
         if path == "/openapi.json":
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, openapi(self.info, self.schema, secured=self.api_keys is not None)
         if path in ("/", "/docs"):
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, Raw(docs_page(self.info, self.schema, self.api_keys is not None), _HTML)
         raise HttpError(404, "not_found", "no such endpoint (see /docs)")
 
@@ -172,13 +154,13 @@ class ModelServer:
         path, method = scope["path"], scope["method"]
         name, version = str(self.info.get("model") or "model"), str(self.info.get("version", ""))
         if path in ("/v2", "/v2/"):
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, v2.server_metadata(__version__)
         if path == "/v2/health/live":
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, {"live": True}
         if path == "/v2/health/ready":
-            _allow(method, "GET")
+            allow(method, "GET")
             return (200 if self.ready else 503), {"ready": self.ready}
         found = v2.match(path)
         if found is None:
@@ -188,12 +170,12 @@ class ModelServer:
             served = f"{name} {version}".strip()
             raise v2.V2Error(404, f"this server serves model {served!r} only")
         if tail == "":
-            _allow(method, "GET")
+            allow(method, "GET")
             return 200, v2.model_metadata(name, version, self.schema)
         if tail == "/ready":
-            _allow(method, "GET")
+            allow(method, "GET")
             return (200 if self.ready else 503), {"name": name, "ready": self.ready}
-        _allow(method, "POST")
+        allow(method, "POST")
         headers = dict(scope["headers"])
         self._authorize(headers)
         # tritonclient, the reference V2 client, sends its JSON requests with no content type.
@@ -203,7 +185,7 @@ class ModelServer:
         if problems:
             raise v2.V2Error(400, v2.problems_text(problems))
         result = await self.call_predict(records)
-        return 200, _answer_json(v2.response(name, version, request_id, result))
+        return 200, answer_json(v2.response(name, version, request_id, result))
 
     def _authorize(self, headers: dict[bytes, bytes]) -> None:
         if self.api_keys is None:
@@ -226,7 +208,7 @@ class ModelServer:
             raise HttpError(422, "invalid_request", "the request does not match the API", problems)
         result = await self.call_predict(records)
         single_result = single and isinstance(result, list) and len(result) == 1
-        return _answer_json(result[0] if single_result else result)
+        return answer_json(result[0] if single_result else result)
 
     async def read_json(
         self, headers: dict[bytes, bytes], receive: Receive, untyped_is_json: bool = False
@@ -241,9 +223,9 @@ class ModelServer:
         declared = headers.get(b"content-length", b"")
         # Its length first: int() refuses strings of over 4,300 digits.
         if declared.isdigit() and (len(declared) > 18 or int(declared) > self.max_body):
-            raise _too_large(self.max_body)
+            raise too_large(self.max_body)
         try:
-            return parse(await _read_body(receive, self.max_body))
+            return parse(await read_body(receive, self.max_body))
         except BodyError as exc:
             raise HttpError(400, exc.code, exc.message) from None
 
@@ -258,7 +240,7 @@ class ModelServer:
             else:
                 result = self.service.predict(records)
         except (ValueError, OverflowError) as exc:
-            raise _logged(
+            raise logged_error(
                 422,
                 "input_not_accepted",
                 "predict refused the input",
@@ -267,7 +249,7 @@ class ModelServer:
                 " the model handles",
             ) from None
         except Exception:
-            raise _logged(
+            raise logged_error(
                 500,
                 "predict_failed",
                 "predict failed",
@@ -303,104 +285,7 @@ def _one_record(field: str) -> str:
     return field.removeprefix("[0].")
 
 
-def _internal(request_id: str) -> str:
-    return (
-        f"the server could not answer this request (request id {request_id}; the service log"
-        " has the details)"
-    )
-
-
-def _answer_json(result: Any) -> Raw:
-    """`predict`'s answer as JSON; what JSON cannot carry is an error decided here, not a
-    silent `null` (NaN, Infinity) or an exception while sending."""
-    try:
-        return Raw(dump_answer(result), _JSON)
-    except NonFinite as exc:
-        # Not predict_failed (the model did not fail) and not a 500: the model answered, with a
-        # number no JSON client can read; the input is most often outside the range it handles.
-        raise HttpError(
-            422,
-            "non_finite_result",
-            f"the model's answer holds a non-finite number (NaN or Infinity) at {exc.where},"
-            " which JSON cannot carry; the input is probably outside the range the model"
-            " handles",
-        ) from None
-    except TypeError:
-        raise _logged(
-            500,
-            "bad_answer",
-            "predict returned something JSON cannot hold",
-            "the model's answer is not JSON (request id {id}; the service log has the details)",
-        ) from None
-
-
-def _logged(status: int, code: str, logged: str, message: str) -> HttpError:
-    """The error for a failure whose details only the log holds (traceback included; a 4xx
-    as a warning), under a request id that `message` gives the client in place of `{id}`."""
-    request_id = uuid.uuid4().hex[:12]
-    log.log(
-        logging.WARNING if status < 500 else logging.ERROR,
-        "%s (request %s)",
-        logged,
-        request_id,
-        exc_info=True,
-    )
-    return HttpError(status, code, message.replace("{id}", request_id))
-
-
 def _v2_label(path: str) -> str:
     if path.startswith("/v2"):
         return "v2_infer" if path.endswith("/infer") else "v2_meta"
     return "other"
-
-
-def _allow(method: str, allowed: str) -> None:
-    if method != allowed:
-        raise HttpError(405, "method_not_allowed", f"use {allowed} here")
-
-
-def _too_large(limit: int) -> HttpError:
-    return HttpError(413, "too_large", f"the request body is over {limit} bytes")
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-async def _send(send: Send, status: int, body: Any, version: bytes) -> int:
-    """Send the answer; the status sent (a body of our own that fails to serialise is a
-    defect, answered as a generic 500 rather than a dropped connection)."""
-    content_type = _JSON
-    if isinstance(body, Raw):
-        data, content_type = body.body, body.content_type
-    else:
-        try:
-            data = orjson.dumps(body)
-        except TypeError:
-            request_id = uuid.uuid4().hex[:12]
-            log.exception("an answer of the server's own is not JSON (request %s)", request_id)
-            status = 500
-            data = orjson.dumps(
-                {"error": {"code": "internal_error", "message": _internal(request_id)}}
-            )
-    headers = [
-        (b"content-type", content_type),
-        (b"content-length", str(len(data)).encode()),
-        # Which version answered: behind a gateway, clients and tests see an update land.
-        (b"x-model-version", version),
-    ]
-    if status == 401:
-        headers.append((b"www-authenticate", b'Bearer realm="model"'))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": data})
-    return status
