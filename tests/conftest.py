@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openapi_check import checked
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -99,3 +100,10 @@ async def call(jp_fetch: Any, *parts: str, body: Any = None, **kwargs: Any) -> t
     text = response.body.decode()
     assert "Traceback" not in text
     return response.code, json.loads(text) if text else None
+
+
+@pytest.fixture
+def jp_fetch(jp_fetch: Any, jp_base_url: str) -> Any:
+    """pytest-jupyter's fetch, with every /jupyter-deploy/ answer checked against
+    docs/openapi.yaml (route, status and body): the document stays the server's contract."""
+    return checked(jp_fetch, jp_base_url)

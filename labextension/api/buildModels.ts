@@ -2,6 +2,8 @@
  * Wire models of the Builds routes (docs/contract.md, "Builds").
  * They mirror the server's JSON exactly, so field names stay snake_case.
  */
+import type { Assert, Extends, Same } from './schema';
+import type * as wire from './schema';
 
 /** Where a build is in its life. */
 export type BuildStatus =
@@ -37,7 +39,7 @@ export type BuiltImage = {
   /** The dependency image already existed and was reused. */
   dependency_cached: boolean;
   /** Hash of the locked wheels, which names the dependency image. */
-  lock_hash?: string;
+  lock_hash: string;
 };
 
 export type BuildError = {
@@ -84,6 +86,8 @@ export type StartBuildRequest = {
 /** `GET /jupyter-deploy/builds?project=...`, newest first. */
 export type BuildList = {
   builds: Build[];
+  /** Older builds exist beyond the listing's limit. */
+  has_more: boolean;
 };
 
 /** `GET /jupyter-deploy/builds/<id>/log?project=...&offset=N` */
@@ -92,3 +96,20 @@ export type BuildLogPage = {
   /** Index of the line after the last one sent: the next request's offset. */
   offset: number;
 };
+
+// Checked against the types generated from docs/openapi.yaml (./schema.ts): `tsc`
+// fails when a wire model here and the document drift apart. `Same`: exactly the
+// document's type; `Covers`: the same fields, each accepting at least what the
+// server sends; `Extends` (requests): everything sent is something the server accepts.
+// Exported only because an unused type fails the build (noUnusedLocals).
+export type BuildContractChecks = [
+  Assert<Same<BuildStatus, wire.BuildStatus>>,
+  Assert<Same<BuildStepName, wire.BuildStepName>>,
+  Assert<Same<BuildStepRecord, wire.BuildStepRecord>>,
+  Assert<Same<BuiltImage, wire.BuiltImage>>,
+  Assert<Same<BuildError, wire.BuildError>>,
+  Assert<Same<Build, wire.Build>>,
+  Assert<Same<BuildList, wire.BuildList>>,
+  Assert<Same<BuildLogPage, wire.BuildLogPage>>,
+  Assert<Extends<StartBuildRequest, wire.StartBuildRequest>>
+];

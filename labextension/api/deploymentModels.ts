@@ -3,6 +3,8 @@
  * They mirror the server's JSON exactly, so field names stay snake_case.
  */
 import type { JSONValue } from './runModels';
+import type { Assert, Covers, Extends, Same } from './schema';
+import type * as wire from './schema';
 
 /** Where a deployment is. */
 export type DeploymentStatus = 'deploying' | 'running' | 'failed' | 'stopped';
@@ -76,7 +78,7 @@ export type DeploymentReplica = {
   /** `host:port` the gateway sends requests to. */
   address: string;
   state: ReplicaState;
-  started_at: string | null;
+  started_at: string;
   restarts: number;
 };
 
@@ -91,14 +93,14 @@ export type DeploymentEventAction =
 
 /** One entry of a deployment's history: who did what, when, and how it went. */
 export type DeploymentEvent = {
-  id: number | string;
+  id: number;
   deployment: string;
   at: string;
   by: string;
   action: DeploymentEventAction;
   version: string | null;
   outcome: 'succeeded' | 'failed';
-  detail: { [key: string]: JSONValue };
+  detail: { [key: string]: JSONValue } | null;
 };
 
 /** A stable endpoint in front of replicas of one version, on one target. */
@@ -116,7 +118,7 @@ export type Deployment = {
   previous_version: string | null;
   /** `http://127.0.0.1:PORT`, or null while stopped. */
   endpoint: string | null;
-  port: number | null;
+  port: number;
   replica_count: number;
   replicas: DeploymentReplica[];
   gateway: { running: boolean };
@@ -126,8 +128,8 @@ export type Deployment = {
    */
   live_since: string | null;
   settings: { max_batch: number | null; workers: number | null };
-  /** A copy of the API key readable only by its owner, outside the project; null when open. */
-  api_key_file: string | null;
+  /** A copy of the API key readable only by its owner, outside the project. */
+  api_key_file: string;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -228,3 +230,31 @@ export type DeploymentMetrics = {
    */
   history?: MetricsPoint[];
 };
+
+// Checked against the types generated from docs/openapi.yaml (./schema.ts): `tsc`
+// fails when a wire model here and the document drift apart. `Same`: exactly the
+// document's type; `Covers`: the same fields, each accepting at least what the
+// server sends; `Extends` (requests): everything sent is something the server accepts.
+// Exported only because an unused type fails the build (noUnusedLocals).
+export type DeploymentContractChecks = [
+  Assert<Same<DeploymentStatus, wire.DeploymentStatus>>,
+  Assert<Same<OperationStep, wire.OperationStep>>,
+  Assert<Same<OperationAction, wire.OperationAction>>,
+  Assert<Same<OperationStatus, wire.OperationStatus>>,
+  Assert<Same<OperationMessage, wire.OperationMessage>>,
+  Assert<Same<OperationError, wire.OperationError>>,
+  Assert<Same<Operation, wire.Operation>>,
+  Assert<Same<ReplicaState, wire.ReplicaState>>,
+  Assert<Same<DeploymentReplica, wire.DeploymentReplica>>,
+  Assert<Same<DeploymentEvent, wire.DeploymentEvent>>,
+  // settings may be null here: the frontend's fixtures leave max_batch unset.
+  Assert<Covers<wire.Deployment, Deployment>>,
+  Assert<Covers<wire.DeploymentList, DeploymentList>>,
+  Assert<Covers<wire.OperationStarted, DeployStarted>>,
+  Assert<Same<DeploymentLogs, wire.DeploymentLogs>>,
+  Assert<Same<LatencyHistogram, wire.LatencyHistogram>>,
+  Assert<Same<MetricsPoint, wire.MetricsPoint>>,
+  // history is optional here: the frontend's fixtures and event samples may lack it.
+  Assert<Covers<wire.DeploymentMetrics, DeploymentMetrics>>,
+  Assert<Extends<DeployRequest, wire.DeployRequest>>
+];

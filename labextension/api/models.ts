@@ -2,6 +2,8 @@
  * Wire models of the jupyter_deploy REST API (see docs/contract.md).
  * They mirror the server's JSON exactly, so field names stay snake_case.
  */
+import type { Assert, Covers, Same } from './schema';
+import type * as wire from './schema';
 
 /** Outcome of one doctor check, and of the report as a whole. */
 export type CheckStatus = 'ok' | 'warning' | 'error';
@@ -33,8 +35,11 @@ export type TargetChoice = {
 export type ProjectInfo = {
   path: string | null;
   config_file: string | null;
-  valid: boolean;
+  /** null when there is no project. */
+  valid: boolean | null;
   error: string | null;
+  /** The project's model, when its config names one. */
+  model: string | null;
 };
 
 /** Where a recorded identity came from, best first. */
@@ -69,3 +74,21 @@ export type ErrorBody = {
     [detail: string]: unknown;
   };
 };
+
+// Checked against the types generated from docs/openapi.yaml (./schema.ts): `tsc`
+// fails when a wire model here and the document drift apart. `Same`: exactly the
+// document's type; `Covers`: the same fields, each accepting at least what the
+// server sends; `Extends` (requests): everything sent is something the server accepts.
+// Exported only because an unused type fails the build (noUnusedLocals).
+export type MetaContractChecks = [
+  Assert<Same<CheckStatus, wire.CheckStatus>>,
+  Assert<Same<VersionInfo, wire.VersionInfo>>,
+  Assert<Same<DoctorCheck, wire.DoctorCheck>>,
+  Assert<Same<TargetChoice, wire.TargetChoice>>,
+  Assert<Same<ProjectInfo, wire.ProjectInfo>>,
+  Assert<Same<IdentitySource, wire.IdentitySource>>,
+  Assert<Same<RecordedIdentity, wire.RecordedIdentity>>,
+  Assert<Same<DoctorReport, wire.DoctorReport>>,
+  // The server sends code and message only; errors.ts keeps any other key as a detail.
+  Assert<Covers<wire.ErrorBody, ErrorBody>>
+];

@@ -2,6 +2,8 @@
  * Wire models of the Runs routes (docs/contract.md, "Runs").
  * They mirror the server's JSON exactly, so field names stay snake_case.
  */
+import type { Assert, Extends, Same } from './schema';
+import type * as wire from './schema';
 
 /** Where a run is in its life. */
 export type RunStatus =
@@ -61,18 +63,25 @@ export type RunFile = {
 /** Python and package versions a run used. */
 export type RunEnvironment = {
   python: string;
+  /** The kernel's interpreter. */
+  executable: string;
   packages: Record<string, string>;
 };
 
 /** Why a run failed. */
 export type RunErrorKind =
-  'cell_error' | 'cell_timeout' | 'dead_kernel' | 'time_limit' | 'internal';
+  | 'cell_error'
+  | 'cell_timeout'
+  | 'dead_kernel'
+  | 'time_limit'
+  | 'interrupted'
+  | 'internal';
 
 export type RunError = {
   kind: RunErrorKind;
   cell_index: number | null;
-  ename: string | null;
-  evalue: string | null;
+  ename: string;
+  evalue: string;
 };
 
 /** One execution of a notebook with parameters. */
@@ -88,7 +97,7 @@ export type Run = {
   finished_at: string | null;
   duration_s: number | null;
   created_by: string;
-  progress: RunProgress | null;
+  progress: RunProgress;
   output_notebook: string | null;
   metrics: Record<string, JSONValue>;
   files: RunFile[];
@@ -155,3 +164,29 @@ export type RunList = {
   runs: Run[];
   sweeps: Sweep[];
 };
+
+// Checked against the types generated from docs/openapi.yaml (./schema.ts): `tsc`
+// fails when a wire model here and the document drift apart. `Same`: exactly the
+// document's type; `Covers`: the same fields, each accepting at least what the
+// server sends; `Extends` (requests): everything sent is something the server accepts.
+// Exported only because an unused type fails the build (noUnusedLocals).
+export type RunContractChecks = [
+  Assert<Same<RunStatus, wire.RunStatus>>,
+  Assert<Same<JSONValue, wire.JSONValue>>,
+  Assert<Same<ParameterType, wire.ParameterType>>,
+  Assert<Same<NotebookParameter, wire.Parameter>>,
+  Assert<Same<NotebookParameters, wire.NotebookParameters>>,
+  Assert<Same<RunProgress, wire.RunProgress>>,
+  Assert<Same<RunFile, wire.RunFile>>,
+  Assert<Same<RunEnvironment, wire.RunEnvironment>>,
+  Assert<Same<RunErrorKind, wire.RunErrorKind>>,
+  Assert<Same<RunError, wire.RunError>>,
+  Assert<Same<Run, wire.Run>>,
+  Assert<Same<SweepCounts, wire.SweepCounts>>,
+  Assert<Same<SweepMode, wire.SweepMode>>,
+  Assert<Same<Sweep, wire.Sweep>>,
+  Assert<Same<StartedSweep, wire.StartedSweep>>,
+  Assert<Same<RunList, wire.RunList>>,
+  Assert<Extends<StartRunRequest, wire.StartRunRequest>>,
+  Assert<Extends<StartSweepRequest, wire.StartSweepRequest>>
+];

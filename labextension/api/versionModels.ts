@@ -1,5 +1,7 @@
 /** Types of the versions routes (see docs/contract.md, "Versions"). */
 import type { JSONValue } from './runModels';
+import type { Assert, Same } from './schema';
+import type * as wire from './schema';
 
 export type VersionFile = {
   path: string;
@@ -39,8 +41,8 @@ export type ModelVersion = {
   parameters: Record<string, JSONValue>;
   metrics: Record<string, JSONValue>;
   files: VersionFile[];
-  /** Missing on versions made before data files were recorded. */
-  data?: DataFile[];
+  /** Empty on versions made before data files were recorded. */
+  data: DataFile[];
   /**
    * null when predict has no type hints and no input example; absent from
    * listings (GET one version for it).
@@ -49,6 +51,7 @@ export type ModelVersion = {
   /** Listings give `package_count`; one version gives every package. */
   environment: {
     python?: string;
+    executable?: string;
     packages?: Record<string, string>;
     package_count?: number;
   } | null;
@@ -95,9 +98,8 @@ export type VersionDiff = {
   parameters: Record<string, Change>;
   metrics: Record<string, Change>;
   files: Record<string, HashChange>;
-  /** Missing from servers older than data-file tracking. */
-  data?: Record<string, HashChange>;
-  schema?: { breaking: boolean; changes: SchemaChange[] };
+  data: Record<string, HashChange>;
+  schema: { breaking: boolean; changes: SchemaChange[] };
   cells: CellChange[];
 };
 
@@ -133,3 +135,26 @@ export type Stages = {
   current: Record<string, string>;
   history: StageAssignment[];
 };
+
+// Checked against the types generated from docs/openapi.yaml (./schema.ts): `tsc`
+// fails when a wire model here and the document drift apart. `Same`: exactly the
+// document's type; `Covers`: the same fields, each accepting at least what the
+// server sends; `Extends` (requests): everything sent is something the server accepts.
+// Exported only because an unused type fails the build (noUnusedLocals).
+export type VersionContractChecks = [
+  Assert<Same<VersionFile, wire.VersionFile>>,
+  Assert<Same<DataFile, wire.DataFile>>,
+  Assert<Same<ServingSchema, wire.ServingSchema>>,
+  Assert<Same<ModelVersion, wire.Version>>,
+  Assert<Same<VersionList, wire.VersionList>>,
+  Assert<Same<Change, wire.Change>>,
+  Assert<Same<HashChange, wire.HashChange>>,
+  Assert<Same<SchemaChange, wire.SchemaChange>>,
+  Assert<Same<CellChange, wire.CellChange>>,
+  Assert<Same<VersionDiff, wire.VersionDiff>>,
+  Assert<Same<VersionNotebook, wire.VersionNotebook>>,
+  Assert<Same<RestoreAction, wire.RestoreAction>>,
+  Assert<Same<RestorePlan, wire.RestorePlan>>,
+  Assert<Same<StageAssignment, wire.StageAssignment>>,
+  Assert<Same<Stages, wire.Stages>>
+];
