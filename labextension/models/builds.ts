@@ -13,6 +13,7 @@ import {
   emptyLog,
   type IBuildLog
 } from './buildLog';
+import { QuietWatch } from './quietWatch';
 import { StateModel } from './stateModel';
 import type { VersionsModel } from './versions';
 
@@ -65,7 +66,7 @@ export class BuildsModel extends StateModel<IBuildsState> {
       error: null
     });
     this._client = options.client;
-    this._quietMs = options.quietMs ?? 5000;
+    this._watch = new QuietWatch(() => this._check(), options.quietMs);
   }
 
   /** The newest build of the shown version, if any. */
@@ -194,17 +195,17 @@ export class BuildsModel extends StateModel<IBuildsState> {
     const log = this.state.log;
     if (event.kind === 'build') {
       if (event.build.id === log?.buildId) {
-        this._heardAt = Date.now();
+        this._watch.heard();
       }
       this._mergeAll(project, [event.build]);
     } else if (event.buildId === log?.buildId) {
-      this._heardAt = Date.now();
+      this._watch.heard();
       this.update({ log: appendEventLines(log, event.lines, event.offset) });
     }
   }
 
   dispose(): void {
-    this._stopWatch();
+    this._watch.dispose();
     super.dispose();
   }
 
@@ -250,7 +251,7 @@ export class BuildsModel extends StateModel<IBuildsState> {
       if (log) {
         this.update({ log: null });
       }
-      this._stopWatch();
+      this._watch.stop();
       return;
     }
     if (log?.buildId !== latest.id) {
@@ -261,9 +262,9 @@ export class BuildsModel extends StateModel<IBuildsState> {
       void this._readLog();
     }
     if (isActiveBuild(latest)) {
-      this._startWatch();
+      this._watch.start();
     } else {
-      this._stopWatch();
+      this._watch.stop();
     }
   }
 
@@ -321,33 +322,13 @@ export class BuildsModel extends StateModel<IBuildsState> {
     return !last;
   }
 
-  private _startWatch(): void {
-    if (this._timer !== null || this.isDisposed) {
-      return;
-    }
-    this._heardAt = Date.now();
-    this._timer = setInterval(() => void this._check(), this._quietMs);
-  }
-
-  private _stopWatch(): void {
-    if (this._timer !== null) {
-      clearInterval(this._timer);
-      this._timer = null;
-    }
-  }
-
   /** Nothing heard for a while: ask for the build and its new lines. */
   private async _check(): Promise<void> {
     const project = this.state.project;
     const latest = this.latest;
-    if (
-      project === null ||
-      !latest ||
-      Date.now() - this._heardAt < this._quietMs
-    ) {
+    if (project === null || !latest) {
       return;
     }
-    this._heardAt = Date.now();
     try {
       this._mergeAll(project, [
         await this._client.getBuild(project, latest.id)
@@ -362,15 +343,13 @@ export class BuildsModel extends StateModel<IBuildsState> {
   }
 
   private readonly _client: DeployClient;
-  private readonly _quietMs: number;
+  private readonly _watch: QuietWatch;
   private _built: { of: Build[]; tags: ReadonlySet<string> } = {
     of: [],
     tags: new Set()
   };
   private _reading = false;
   private _readAgain = false;
-  private _timer: ReturnType<typeof setInterval> | null = null;
-  private _heardAt = 0;
 }
 
 /**

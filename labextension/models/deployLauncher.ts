@@ -15,6 +15,7 @@ import type { StepState } from './buildFormat';
 import { deploymentNameError } from './deploymentFormat';
 import { failureText, progressText } from './runFormat';
 import { isNewerRun } from './runs';
+import { QuietWatch } from './quietWatch';
 import { StateModel } from './stateModel';
 
 /** The stages of "Run, save as a version and deploy", in order. */
@@ -135,7 +136,7 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
       failedStage: null
     });
     this._client = options.client;
-    this._quietMs = options.quietMs ?? 5000;
+    this._watch = new QuietWatch(() => this._check(), options.quietMs);
   }
 
   /** The project has no version: Deploy runs, saves and deploys. */
@@ -242,13 +243,13 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
   /** Apply a pushed run event to the flow's run. */
   applyRunEvent(event: IRunEvent): void {
     if (event.run.id === this._waiting?.id) {
-      this._heardAt = Date.now();
+      this._watch.heard();
       this._consider(event.run);
     }
   }
 
   dispose(): void {
-    this._stopWatch();
+    this._watch.dispose();
     this._waiting?.resolve(null);
     this._waiting = null;
     super.dispose();
@@ -334,7 +335,9 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
   private _waitForRun(run: Run): Promise<Run | null> {
     return new Promise(resolve => {
       this._waiting = { id: run.id, resolve };
-      this._startWatch();
+      // Each wait watches from its start.
+      this._watch.stop();
+      this._watch.start();
       this._consider(run);
     });
   }
@@ -348,21 +351,8 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
     if (!ACTIVE_STATUSES.includes(run.status) && this._waiting?.id === run.id) {
       const waiting = this._waiting;
       this._waiting = null;
-      this._stopWatch();
+      this._watch.stop();
       waiting.resolve(run);
-    }
-  }
-
-  private _startWatch(): void {
-    this._heardAt = Date.now();
-    this._stopWatch();
-    this._timer = setInterval(() => void this._check(), this._quietMs);
-  }
-
-  private _stopWatch(): void {
-    if (this._timer !== null) {
-      clearInterval(this._timer);
-      this._timer = null;
     }
   }
 
@@ -373,10 +363,6 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
     if (!waiting || project === null) {
       return;
     }
-    if (Date.now() - this._heardAt < this._quietMs) {
-      return;
-    }
-    this._heardAt = Date.now();
     try {
       this._consider(await this._client.getRun(project, waiting.id));
     } catch {
@@ -385,11 +371,9 @@ export class DeployLauncherModel extends StateModel<IDeployLauncherState> {
   }
 
   private readonly _client: DeployClient;
-  private readonly _quietMs: number;
+  private readonly _watch: QuietWatch;
   private _waiting: {
     id: string;
     resolve: (run: Run | null) => void;
   } | null = null;
-  private _timer: ReturnType<typeof setInterval> | null = null;
-  private _heardAt = 0;
 }

@@ -17,6 +17,7 @@ import {
   withOperation
 } from './deploymentFormat';
 import { appendSample } from './deploymentMetrics';
+import { QuietWatch } from './quietWatch';
 import { StateModel } from './stateModel';
 
 /** Lines the Logs view asks for. */
@@ -107,7 +108,7 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
       apiKey: null
     });
     this._client = options.client;
-    this._quietMs = options.quietMs ?? 5000;
+    this._watch = new QuietWatch(() => this._readHistory(), options.quietMs);
     this._metricsMs = options.metricsIntervalMs ?? METRICS_INTERVAL_MS;
   }
 
@@ -160,7 +161,7 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
     if (event.project !== project || event.name !== name) {
       return;
     }
-    this._heardAt = Date.now();
+    this._watch.heard();
     if (event.kind === 'operation') {
       if (deployment) {
         this._take(withOperation(deployment, event.operation));
@@ -300,7 +301,7 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
 
   dispose(): void {
     this.stopMetrics();
-    this._stopWatch();
+    this._watch.dispose();
     super.dispose();
   }
 
@@ -340,9 +341,9 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
       }
     }
     if (isActiveOperation(this.state.deployment?.operation ?? null)) {
-      this._startWatch();
+      this._watch.start();
     } else {
-      this._stopWatch();
+      this._watch.stop();
     }
   }
 
@@ -371,32 +372,10 @@ export class DeploymentModel extends StateModel<IDeploymentState> {
     }
   }
 
-  private _startWatch(): void {
-    if (this._watchTimer !== null || this.isDisposed) {
-      return;
-    }
-    this._heardAt = Date.now();
-    this._watchTimer = setInterval(() => {
-      if (Date.now() - this._heardAt >= this._quietMs) {
-        this._heardAt = Date.now();
-        void this._readHistory();
-      }
-    }, this._quietMs);
-  }
-
-  private _stopWatch(): void {
-    if (this._watchTimer !== null) {
-      clearInterval(this._watchTimer);
-      this._watchTimer = null;
-    }
-  }
-
   private readonly _client: DeployClient;
-  private readonly _quietMs: number;
+  private readonly _watch: QuietWatch;
   private readonly _metricsMs: number;
   private _metricsTimer: ReturnType<typeof setInterval> | null = null;
-  private _watchTimer: ReturnType<typeof setInterval> | null = null;
-  private _heardAt = 0;
   private _reading = false;
   private _schemaOf: string | null = null;
 }
