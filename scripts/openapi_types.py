@@ -90,8 +90,9 @@ def ts_type(schema: dict[str, Any], indent: str) -> str:
     """The TypeScript type of a schema; `indent` is the indentation of the line it starts on."""
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[1]
-    if "oneOf" in schema or "anyOf" in schema:
-        return union([ts_type(s, indent) for s in schema.get("oneOf", schema.get("anyOf"))])
+    alternatives = schema.get("oneOf", schema.get("anyOf"))
+    if alternatives is not None:
+        return union([ts_type(s, indent) for s in alternatives])
     if "const" in schema:
         return literal(schema["const"])
     if "enum" in schema:

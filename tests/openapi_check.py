@@ -28,6 +28,10 @@ _URI = "urn:jupyter-deploy:openapi"
 SURVEY = os.environ.get("JUPYTER_DEPLOY_OPENAPI_SURVEY")
 
 
+# What a path or method the document does not list may answer: always an Error.
+_UNDOCUMENTED = (403, 404, 405, 409)
+
+
 @cache
 def spec() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
@@ -37,7 +41,8 @@ def spec() -> dict[str, Any]:
 @cache
 def _registry() -> Registry:
     # The whole document is one resource, so `#/components/...` references resolve inside it.
-    return Registry().with_resource(_URI, Resource.from_contents(spec(), DRAFT202012))
+    registry: Registry = Registry().with_resource(_URI, Resource.from_contents(spec(), DRAFT202012))
+    return registry
 
 
 @cache
@@ -62,14 +67,15 @@ def response_schema(method: str, path: str, status: int) -> tuple[dict[str, Any]
     route = next((doc for pattern, doc in _routes() if pattern.match(path)), None)
     where = f"{method} {path} -> {status}"
     if route is None:
-        # The catch-all route answers anything else under /jupyter-deploy/ with a JSON 404.
-        if status == 404:
+        # The catch-all route answers anything else under /jupyter-deploy/ with a JSON 404,
+        # after the checks every route makes (sign-in, authorization, API version).
+        if status in _UNDOCUMENTED:
             return {"$ref": "#/components/schemas/ErrorBody"}, f"{where} (unknown route)"
         return None, f"{where}: no documented path matches"
     operation = spec()["paths"][route].get(method.lower())
     if operation is None:
         # Tornado answers a method the route does not serve with 405, in the Error shape.
-        if status in (404, 405):
+        if status in _UNDOCUMENTED:
             return {"$ref": "#/components/schemas/ErrorBody"}, f"{where} (method not served)"
         return None, f"{where}: {method} {route} is not documented"
     response = operation["responses"].get(str(status))
@@ -100,10 +106,11 @@ def problem(method: str, path: str, status: int, text: str) -> str | None:
 
 
 def check(method: str, response: HTTPResponse, base_url: str) -> None:
-    path = unquote(urlsplit(response.effective_url).path)
+    path = urlsplit(response.effective_url).path
+    # The base URL as sent (pytest-jupyter's is /a%40b/): stripped before unquoting the rest.
     base = base_url.rstrip("/")
-    if base and path.startswith(base):
-        path = path[len(base) :]
+    assert path.startswith(base), f"{path} is not under the server's base URL {base_url}"
+    path = unquote(path[len(base) :])
     if not path.startswith(PREFIX):
         return  # the rest of Jupyter is not ours to document
     found = problem(method.upper(), path, response.code, (response.body or b"").decode())
