@@ -865,6 +865,7 @@ export type ApiResponses = {
     403: ErrorBody;
     404: ErrorBody;
     409: ErrorBody;
+    503: ErrorBody;
   };
   'POST /jupyter-deploy/deployments': {
     202: OperationStarted;
@@ -880,6 +881,7 @@ export type ApiResponses = {
     403: ErrorBody;
     404: ErrorBody;
     409: ErrorBody;
+    503: ErrorBody;
   };
   'POST /jupyter-deploy/deployments/{name}/rollback': {
     202: OperationStarted;
@@ -895,6 +897,7 @@ export type ApiResponses = {
     403: ErrorBody;
     404: ErrorBody;
     409: ErrorBody;
+    503: ErrorBody;
   };
   'GET /jupyter-deploy/deployments/{name}/logs': {
     200: DeploymentLogs;
