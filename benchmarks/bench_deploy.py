@@ -96,7 +96,7 @@ def _timed(
 
 
 def _bare_run(client: docker.DockerClient, image: str) -> float:
-    from jupyter_deploy.targets.docker import free_port
+    from jupyter_deploy.processes import free_port
 
     port = free_port()
     stop = threading.Event()
@@ -146,7 +146,6 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     from jupyter_deploy.deployments.service import Deployments
-    from jupyter_deploy.targets.base import PrepareContext
     from jupyter_deploy.versions import Versions
 
     client = docker.from_env()
@@ -159,11 +158,10 @@ def main() -> int:
         model = f"iris-bench-{os.urandom(3).hex()}"
         project = _project(Path(tmp), model)
         deployments = Deployments(project, user="bench")
-        target = deployments.target("docker")
-        context = PrepareContext(project, deployments.store, "bench", _quiet)
+        images_of = deployments.artifacts(deployments.target("docker"))
         versions = Versions(project, deployments.store)
         v1, v2 = f"{model}@v1", f"{model}@v2"
-        images = {tag: target.prepare(versions.show(tag), context) for tag in (v1, v2)}
+        images = {tag: images_of.prepare(versions.show(tag), "bench", _quiet) for tag in (v1, v2)}
         try:
             for round_ in range(args.repeat):
                 name = f"bench-{round_}"

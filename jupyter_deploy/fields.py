@@ -138,6 +138,19 @@ DeploymentName = Annotated[
         _matching(MODEL_PATTERN, "a deployment name: lowercase letters, digits and dashes")
     ),
 ]
+
+
+def _target(value: Any) -> str:
+    """A registered target's name or `auto` (targets are plug-ins: the registry knows them)."""
+    from .targets import registry  # its entry points are read only when a target is named
+
+    name = text(value)
+    if name not in registry.choices():
+        raise ValueError(f"expected one of {', '.join(registry.choices())}")
+    return name
+
+
+TargetName = Annotated[str, PlainValidator(_target)]
 Stage = Annotated[
     str,
     PlainValidator(

@@ -20,8 +20,7 @@ from load_fixtures import FLOWER, stop_deployments
 from version_fixtures import init_repository, new_version
 
 from jupyter_deploy.deployments.service import Deployments
-from jupyter_deploy.targets.base import PrepareContext
-from jupyter_deploy.targets.docker import free_port
+from jupyter_deploy.processes import free_port
 from jupyter_deploy.versions import Versions
 
 TOKEN = secrets.token_hex(16)
@@ -92,9 +91,8 @@ def test_a_server_killed_during_an_update_is_reconciled_on_restart(
     first = deployments.up(f"{model}@v1")
     key, url = first["api_key"], first["endpoint"]
     # v2's image is built beforehand: the update goes straight to starting its replica.
-    context = PrepareContext(project, deployments.store, "ada", _quiet)
     v2 = Versions(project, deployments.store).show(f"{model}@v2")
-    deployments.target("docker").prepare(v2, context)
+    deployments.artifacts(deployments.target("docker")).prepare(v2, "ada", _quiet)
     log = tmp_path / "server.log"
     server = Server(project.parent, log)
     answer = server.http.post(

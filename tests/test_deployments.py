@@ -17,15 +17,18 @@ import psutil
 import pytest
 from conftest import call, copy_example
 from load_fixtures import FLOWER, Load, stop_deployments
+from target_plugins import NAME, register
 from version_fixtures import edit_serve_cell, init_repository, new_version
 
 from jupyter_deploy.builds.naming import image_tag, project_id
 from jupyter_deploy.builds.records import BuildRecords
 from jupyter_deploy.builds.secret_values import SecretMissing
-from jupyter_deploy.deployments.service import DeployFailed, Deployments
+from jupyter_deploy.deployments.artifacts import PrepareFailed
+from jupyter_deploy.deployments.service import DeployFailed, Deployments, DeploySpec
 from jupyter_deploy.errors import Conflict
+from jupyter_deploy.events import Fanout
 from jupyter_deploy.store import open_store
-from jupyter_deploy.targets.base import PrepareFailed, ReplicaSpec
+from jupyter_deploy.targets.base import ReplicaSpec
 from jupyter_deploy.targets.supervisor import REPLICA_ENV
 
 
@@ -235,6 +238,34 @@ def test_the_local_target_deploys_updates_and_stops_behind_the_same_gateway(
         deployments.up(f"{model}@v1", name="on-local", target="docker")
     down = deployments.down("on-local")
     assert down["replicas"] == []
+
+
+def test_a_target_another_package_registers_deploys_on_a_thread_the_service_owns(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    register(monkeypatch)  # an entry point in jupyter_deploy.targets, as a plug-in adds one
+    events = Fanout()
+    seen: list[tuple[str, str, str]] = []
+    events.subscribe(lambda topic, event: seen.append((topic, event["kind"], event["name"])))
+    deployments = Deployments(project, user="ada", events=events)
+    model = deployments.config.model
+    accepted = deployments.begin_up(DeploySpec(version=f"{model}@v1", name=NAME, target=NAME))
+    try:
+        deployments.launch(accepted)
+        assert deployments.close(timeout=300)  # the operation ended: the service waited for it
+        status = deployments.status(NAME)
+        assert status["target"] == NAME
+        assert status["operation"]["status"] == "succeeded", status["operation"]
+        auth = {"Authorization": f"Bearer {accepted.api_key}"}
+        answer = httpx.post(f"{status['endpoint']}/predict", json=FLOWER, headers=auth)
+        assert answer.headers["x-model-version"] == f"{model}@v1"
+        # Each step of the operation, then the deployment's status, as "deployment" events.
+        assert seen[0] == ("deployment", "operation", NAME)
+        assert seen[-1] == ("deployment", "deployment", NAME)
+        assert {kind for _, kind, _ in seen} == {"operation", "deployment"}
+    finally:
+        deployments.down(NAME)
 
 
 TOKEN = "t-" + os.urandom(8).hex()

@@ -54,7 +54,7 @@ def _spec(image: str, tmp_path: Path, secret: str | None) -> ReplicaSpec:
         deployment="test-dep",
         project_key="test-project",
         version="iris-classifier@v1",
-        image=image,
+        artifact=image,
         workers=1,
         api_keys_file=keys,
         memory="512Mi",
@@ -132,9 +132,9 @@ def test_garbage_is_only_untagged_version_images_no_container_uses(
 
     import docker
 
-    import jupyter_deploy.targets.docker as docker_target
+    from jupyter_deploy.deployments import images
 
-    monkeypatch.setattr(docker_target, "GARBAGE_AGE_S", 0.0)
+    monkeypatch.setattr(images, "GARBAGE_AGE_S", 0.0)
 
     def image(nonce: str) -> Any:
         dockerfile = f'FROM python:3.11-slim\nLABEL io.jupyter-deploy.tag="gc@v1" nonce="{nonce}"\n'
@@ -145,7 +145,7 @@ def test_garbage_is_only_untagged_version_images_no_container_uses(
     tagged.tag("jupyter-deploy-test/gc", "v1")
     user = client.containers.create(in_use.id, ["true"])
     try:
-        removed = DockerTarget(client).collect_garbage()
+        removed = images.collect_garbage(client)
         assert any(untagged.short_id in line for line in removed)
         with pytest.raises(docker.errors.ImageNotFound):
             client.images.get(untagged.id)
@@ -181,21 +181,29 @@ def test_projects_with_a_model_of_the_same_name_keep_their_own_images(
     client: Any, twins: list[Path], tmp_path: Path
 ) -> None:
     from jupyter_deploy.builds.records import BuildRecords
+    from jupyter_deploy.builds.service import BuildService
+    from jupyter_deploy.deployments.images import ImageArtifacts
     from jupyter_deploy.store import open_store
-    from jupyter_deploy.targets.base import PrepareContext
     from jupyter_deploy.versions import Versions
 
     target = DockerTarget(client)
     stores = [open_store(project) for project in twins]
     try:
         said: list[list[str]] = [[], []]
-        contexts = [
-            PrepareContext(project, store, "ada", lambda _, m, i=i: said[i].append(m))
-            for i, (project, store) in enumerate(zip(twins, stores, strict=True))
+        images = [
+            ImageArtifacts(store, BuildService(project, store), client)
+            for project, store in zip(twins, stores, strict=True)
         ]
+
+        def prepare() -> list[str]:
+            return [
+                artifacts.prepare(version, "ada", lambda _, m, i=i: said[i].append(m))
+                for i, (artifacts, version) in enumerate(zip(images, versions, strict=True))
+            ]
+
         versions = [Versions(p, s).show("v1") for p, s in zip(twins, stores, strict=True)]
         assert versions[0]["tag"] == versions[1]["tag"]  # same model, same number
-        first = [target.prepare(v, c) for v, c in zip(versions, contexts, strict=True)]
+        first = prepare()
         builds = [BuildRecords(store).find(None, 10) for store in stores]
         assert [len(b) for b in builds] == [1, 1]
         tags = [b[0]["image"]["tag"] for b in builds]
@@ -209,7 +217,7 @@ def test_projects_with_a_model_of_the_same_name_keep_their_own_images(
         # Each project finds its own image again: neither rebuilds the other's.
         for heard in said:
             heard.clear()
-        again = [target.prepare(v, c) for v, c in zip(versions, contexts, strict=True)]
+        again = prepare()
         assert again == first
         assert said == [[], []]
         assert [len(BuildRecords(store).find(None, 10)) for store in stores] == [1, 1]

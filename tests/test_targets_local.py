@@ -25,7 +25,7 @@ from version_fixtures import init_repository, new_version
 
 from jupyter_deploy.runtime.keys import digest
 from jupyter_deploy.store import open_store
-from jupyter_deploy.targets.base import PrepareContext, Replica, ReplicaFailed, ReplicaSpec
+from jupyter_deploy.targets.base import Replica, ReplicaFailed, ReplicaSpec
 from jupyter_deploy.targets.local import LocalTarget, replicas_home
 from jupyter_deploy.targets.supervisor import REPLICA_ENV
 
@@ -93,7 +93,10 @@ def _spec(service: Path, tmp_path: Path, **options: Any) -> ReplicaSpec:
     keys.write_text(digest(KEY) + "\n")
     defaults: dict[str, Any] = {"version": "tiny@v1", "workers": 1, "api_keys_file": keys}
     return ReplicaSpec(
-        deployment="test-dep", project_key="test-project", image=str(service), **defaults | options
+        deployment="test-dep",
+        project_key="test-project",
+        artifact=str(service),
+        **defaults | options,
     )
 
 
@@ -189,7 +192,7 @@ def test_a_replica_outlives_the_process_that_started_it(
         "print(LocalTarget().start(spec).id)\n"
     )
     started = subprocess.run(
-        [sys.executable, "-c", starter, spec.image, str(spec.api_keys_file)],
+        [sys.executable, "-c", starter, spec.artifact, str(spec.api_keys_file)],
         capture_output=True, text=True, check=True, timeout=60,
     )  # fmt: skip
     (found,) = target.replicas("test-dep", "test-project")
@@ -310,14 +313,15 @@ def versioned_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_prepare_exports_a_version_once_and_a_replica_serves_it(
     target: LocalTarget, versioned_project: Path, tmp_path: Path
 ) -> None:
+    from jupyter_deploy.deployments.folders import FolderArtifacts
     from jupyter_deploy.versions import Versions
 
     store = open_store(versioned_project)
     try:
         version = Versions(versioned_project, store).show("v1")
         said: list[tuple[str, str]] = []
-        context = PrepareContext(versioned_project, store, "ada", lambda *m: said.append(m))
-        folder = Path(target.prepare(version, context))
+        folders = FolderArtifacts(versioned_project, store)
+        folder = Path(folders.prepare(version, "ada", lambda *m: said.append(m)))
         services = versioned_project / ".jupyter_deploy" / "services"
         assert folder == services / version["model"] / "v1"
         step, message = said[0]
@@ -329,7 +333,7 @@ def test_prepare_exports_a_version_once_and_a_replica_serves_it(
         assert [p.name for p in folder.parent.iterdir()] == ["v1"]  # no scratch left behind
 
         said.clear()
-        assert target.prepare(version, context) == str(folder)
+        assert folders.prepare(version, "ada", lambda *m: said.append(m)) == str(folder)
         assert said == []  # reused: nothing exported again
     finally:
         store.close()

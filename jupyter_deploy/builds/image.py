@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DeployError
+from ..image_contract import MODEL_UID as MODEL_UID
+from ..image_contract import PORT as PORT
 from .wheels import Wheel, lock_text
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # What the model server needs of jupyter_deploy (the runtime imports nothing else of it).
 RUNTIME_FILES = ("__init__.py", "_version.py", "runtime", "schema")
 SERVICE_DIR = "/srv/model"
-PORT = 8080
-MODEL_UID = 10001  # the image's user: the files a replica is given must be readable by it
 DEPENDENCY_REPOSITORY = "jupyter-deploy/deps"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip and apt put in their output
 

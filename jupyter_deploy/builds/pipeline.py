@@ -95,7 +95,7 @@ def build_version(
 
     step("export")
     service = work / "service"
-    files = _service_files(versions, version, service)
+    files = service_files(versions, version, service)
     log(f"exported the serve cells of {version['notebook']} to {SERVICE_MODULE}")
     for path in files:
         if path not in (SERVICE_MODULE, VERSION_FILE):
@@ -223,7 +223,7 @@ class _EarlyImage:
                 self.client.images.remove(self.image.id)
 
 
-def _service_files(versions: Versions, version: dict[str, Any], service: Path) -> dict[str, Path]:
+def service_files(versions: Versions, version: dict[str, Any], service: Path) -> dict[str, Path]:
     """The service folder: the exported module, the version record, and the model files at their
     project paths (as `load()` reads them), fetched from DVC by hash."""
     tag = str(version["tag"])

@@ -5,9 +5,10 @@ import sys
 from typing import Any
 
 from .. import identity, safe_json
-from ..deployments.service import DeployFailed, Deployments
+from ..deployments.service import DeployFailed, Deployments, DeploySpec
 from ..errors import InvalidInput
 from ..fields import DeploymentName, LogTail, MaxBatch, Replicas, VersionOrModel
+from ..targets import registry
 from ..versions import Versions
 from .arguments import typed
 from .runs import project_dir, project_option
@@ -55,16 +56,15 @@ def _show(status: dict[str, Any], as_json: bool) -> None:
 
 def cmd_up(args: argparse.Namespace) -> int:
     deployments = _deployments(args)
-    reference = _reference(deployments, args.version)
+    spec = DeploySpec.checked(
+        version=_reference(deployments, args.version),
+        name=args.name,
+        replicas=args.replicas,
+        target=args.target,
+        max_batch=args.max_batch,
+    )
     try:
-        status = deployments.up(
-            reference,
-            args.name,
-            args.replicas,
-            progress=_say,
-            target=args.target,
-            max_batch=args.max_batch,
-        )
+        status = deployments.up(spec, progress=_say)
     except DeployFailed as exc:
         for line in exc.log[-20:]:
             print(f"  | {line}", file=sys.stderr)
@@ -107,7 +107,7 @@ def register(commands: Any) -> None:
         type=typed(Replicas, "count"),
         help="replicas behind the gateway (default: config)",
     )
-    up.add_argument("--target", choices=("auto", "docker", "local"), help="default: config")
+    up.add_argument("--target", choices=registry.choices(), help="default: config")
     up.add_argument(
         "--max-batch",
         type=typed(MaxBatch, "count"),

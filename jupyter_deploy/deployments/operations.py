@@ -1,5 +1,5 @@
 """An operation on a deployment (deploy, update, rollback, down): its steps and messages,
-recorded in the deployment's row as they happen and told to listeners, so the UI, the CLI and a
+recorded in the deployment's row as they happen and emitted as events, so the UI, the CLI and a
 restarted server all see the same progress.
 
 Each deployment has a lock file; the operation holds it from the moment it is accepted until it
@@ -10,15 +10,16 @@ import contextlib
 import fcntl
 import secrets
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from ..clock import now
 from ..errors import Conflict
-from ..runs.records import now
 from .records import DeploymentRecords
 
 STEPS = ("build", "start", "ready", "switch", "drain", "done")
-Listener = Callable[[str, dict[str, Any]], None]  # (kind: operation | deployment, payload)
+Emit = Callable[[str, str, dict[str, Any]], None]  # (kind, deployment, payload): context.emit
 
 
 class DeploymentLock:
@@ -71,11 +72,11 @@ class Operation:
         version: str | None,
         by: str,
         lock: DeploymentLock,
-        listeners: list[Listener],
+        emit: Emit,
     ) -> None:
         self.records = records
         self.lock = lock  # held by the caller that accepted the operation; released by end()
-        self.listeners = listeners
+        self.emit = emit
         self.data: dict[str, Any] = {
             "id": f"op-{secrets.token_hex(5)}",
             "deployment": deployment,
@@ -113,8 +114,7 @@ class Operation:
 
     def _save(self) -> None:
         self.records.update(self.data["deployment"], operation=dict(self.data))
-        for listener in list(self.listeners):
-            listener("operation", {"name": self.data["deployment"], "operation": self.data})
+        self.emit("operation", self.data["deployment"], self.data)
 
 
 def busy(name: str, operation: dict[str, Any] | None) -> Conflict:
@@ -125,3 +125,14 @@ def busy(name: str, operation: dict[str, Any] | None) -> Conflict:
             f" {operation['by']}); wait for it to end"
         )
     return Conflict(f"{name}: another operation holds the deployment; wait for it to end")
+
+
+@dataclass
+class Accepted:
+    """An operation that was checked and recorded, waiting to be carried out."""
+
+    operation: Operation
+    deployment: dict[str, Any]
+    api_key: str | None = None  # a new deployment's key, shown once: only its digest is kept
+    version: dict[str, Any] | None = None  # read once, when accepted
+    replicas: int | None = None

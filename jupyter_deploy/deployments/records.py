@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from ..runs.records import now
+from ..clock import now
 from ..store import Store
 from ..store.schema import deployment_events, deployments
 

@@ -8,7 +8,7 @@ from .._version import API_VERSION, __version__
 from ..config import CONFIG_FILE_NAME, DEFAULT_BASE_IMAGE
 from ..probes import DockerFacts, ToolFacts, package_version
 from ..store import StoreStatus
-from ..targets import TargetChoice
+from ..targets import TargetChoice, registry
 from .model import Check, ProjectInfo
 
 BASE_IMAGE_SCRIPT = "bash scripts/build-base-image.sh"
@@ -95,14 +95,15 @@ def check_base_image(facts: DockerFacts, image: str) -> Check:
 
 def check_target(choice: TargetChoice) -> Check:
     if not choice.usable:
+        others = " or ".join(f"`target: {n}`" for n in registry.choices() if n != choice.name)
+        fix = "Start a Docker engine, or set" if choice.name == "docker" else "Set"
         return Check(
             "target",
             "Deployment target",
             "error",
             choice.name,
             choice.reason,
-            "Start a Docker engine, or set `target: auto` or `target: local` in "
-            + CONFIG_FILE_NAME,
+            f"{fix} {others} in {CONFIG_FILE_NAME}",
         )
     return Check("target", "Deployment target", "ok", choice.name, choice.reason)
 

@@ -1,21 +1,16 @@
 """REST handlers for deployments (resource `jupyter_deploy:deployments`). An operation is
-checked and recorded while the request waits (so bad input gets its 4xx), then carried out in a
-thread of its own; its progress reaches the browser as events."""
+checked and recorded while the request waits (so bad input gets its 4xx), then carried out by
+the deployments service in the background; its progress reaches the browser as events."""
 
 import asyncio
-import logging
-import threading
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..deployments.service import Accepted, Deployments
-from ..errors import DeployError
 from .handlers import BaseHandler
 from .requests import DeployBody, DeploymentPath, DeploymentQuery, LogsQuery, Project, ProjectBody
-
-log = logging.getLogger(__name__)
 
 
 class DeploymentsBase(BaseHandler):
@@ -29,24 +24,14 @@ class DeploymentsBase(BaseHandler):
         self.project = self.params(model).project
         return await self.deployments(self.project)
 
-    def project_name(self) -> str:
-        """The project as `from_query` accepted it."""
-        return self.project
+    async def acting(self, project: str) -> tuple[Deployments, str]:
+        """The project's deployments and who acts on them."""
+        service = await self.deployments(project)
+        return service, (await self.who(service.project_dir)).name
 
-    async def launch(self, service: Deployments, accepted: Accepted, project: str) -> None:
-        """Carry the operation out in the background and answer 202 with where it stands."""
-
-        def work() -> None:
-            try:
-                service.carry_out(accepted)
-            except DeployError:
-                pass  # recorded in the operation and told to the browser as an event
-            except Exception:
-                log.exception("deployment operation %s failed", accepted.operation.id)
-
-        # Started before anything else can fail: the accepted operation holds its deployment's
-        # lock, and only carrying it out releases it.
-        threading.Thread(target=work, name=f"deploy-{accepted.operation.id}", daemon=True).start()
+    async def accepted(self, service: Deployments, accepted: Accepted, project: str) -> None:
+        """Have the service carry the operation out, and answer 202 with where it stands."""
+        service.launch(accepted)
         name = accepted.deployment["name"]
         deployment = await asyncio.to_thread(service.status, name, False)
         payload: dict[str, Any] = {
@@ -63,27 +48,16 @@ class DeploymentsHandler(DeploymentsBase):
     @authorized
     async def get(self) -> None:
         service = await self.from_query(Project)
-        project = self.project_name()
         listing = await asyncio.to_thread(service.listing)
-        self.write_json({"deployments": [{**d, "project": project} for d in listing]})
+        self.write_json({"deployments": [{**d, "project": self.project} for d in listing]})
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
         body = self.body(DeployBody)
-        service = await self.deployments(body.project)
-        user = (await self.who(service.project_dir)).name
-        accepted = await asyncio.to_thread(
-            service.begin_up,
-            body.version,
-            body.name,
-            body.replicas,
-            body.target,
-            body.max_batch,
-            None,
-            user,
-        )
-        await self.launch(service, accepted, body.project)
+        service, user = await self.acting(body.project)
+        accepted = await asyncio.to_thread(service.begin_up, body, user)
+        await self.accepted(service, accepted, body.project)
 
 
 class DeploymentHandler(DeploymentsBase):
@@ -92,7 +66,7 @@ class DeploymentHandler(DeploymentsBase):
     async def get(self, name: str) -> None:
         service = await self.from_query()
         status = await asyncio.to_thread(service.status, name)
-        self.write_json({**status, "project": self.project_name()})
+        self.write_json({**status, "project": self.project})
 
 
 class DeploymentRollbackHandler(DeploymentsBase):
@@ -101,10 +75,9 @@ class DeploymentRollbackHandler(DeploymentsBase):
     async def post(self, name: str) -> None:
         name = self.params(DeploymentPath).name
         project = self.body(ProjectBody).project
-        service = await self.deployments(project)
-        user = (await self.who(service.project_dir)).name
+        service, user = await self.acting(project)
         accepted = await asyncio.to_thread(service.begin_rollback, name, user)
-        await self.launch(service, accepted, project)
+        await self.accepted(service, accepted, project)
 
 
 class DeploymentDownHandler(DeploymentsBase):
@@ -113,10 +86,9 @@ class DeploymentDownHandler(DeploymentsBase):
     async def post(self, name: str) -> None:
         name = self.params(DeploymentPath).name
         project = self.body(ProjectBody).project
-        service = await self.deployments(project)
-        user = (await self.who(service.project_dir)).name
+        service, user = await self.acting(project)
         accepted = await asyncio.to_thread(service.begin_down, name, user)
-        await self.launch(service, accepted, project)
+        await self.accepted(service, accepted, project)
 
 
 class DeploymentLogsHandler(DeploymentsBase):
@@ -134,9 +106,8 @@ class DeploymentMetricsHandler(DeploymentsBase):
     @authorized
     async def get(self, name: str) -> None:
         service = await self.from_query()
-        # Totals from the deployment's ledger, with the history the server keeps for the charts.
-        sample = await asyncio.to_thread(service.metrics, name, self.services.metrics)
-        self.write_json(sample)
+        # Totals from the deployment's ledger, with the history the project keeps for the charts.
+        self.write_json(await asyncio.to_thread(service.metrics, name))
 
 
 # Broad on purpose: the request models refuse a malformed name with a 400 that names the field.

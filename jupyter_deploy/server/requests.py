@@ -6,6 +6,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
+from ..deployments.spec import DeploySpec
 from ..errors import InvalidInput
 from ..fields import (
     BuildId,
@@ -15,9 +16,7 @@ from ..fields import (
     ImageRef,
     LogOffset,
     LogTail,
-    MaxBatch,
     PathText,
-    Replicas,
     RunId,
     Seconds,
     Stage,
@@ -138,12 +137,8 @@ class BuildBody(Project):
     base_image: ImageRef | None = None
 
 
-class DeployBody(Project):
-    version: VersionRef
-    name: DeploymentName | None = None
-    replicas: Replicas | None = None
-    target: Literal["auto", "docker", "local"] | None = None
-    max_batch: MaxBatch | None = None
+class DeployBody(Project, DeploySpec):
+    """The project, and the deploy spec the service takes as it is."""
 
 
 def parse_body(model: type[Model], raw: bytes) -> Model:

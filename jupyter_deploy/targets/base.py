@@ -1,7 +1,10 @@
 """The interface every deployment target implements. A target runs replicas: model servers for
 one version each, reachable on a loopback address, found again by their deployment's name after
-a restart. Orchestration (gateway, update, rollback) lives above, in `deployments/`, and never
-asks which target runs."""
+a restart. It is given a ready artifact (an image for `docker`, an exported service folder for
+`local`) and knows only its own engine: what a version is, and how its artifact is built or
+exported, is decided above, in `deployments/`, which never asks which target runs.
+
+Targets are found through the `jupyter_deploy.targets` entry-point group (`registry.py`)."""
 
 import abc
 import time
@@ -10,30 +13,11 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 from ..errors import DeployError
 
 LABEL_PREFIX = "io.jupyter-deploy"
-Progress = Callable[[str, str], None]  # (step, message): step is "build" while preparing
-
-
-@dataclass(frozen=True)
-class PrepareContext:
-    """What a target needs to turn a version into something a replica runs."""
-
-    project_dir: Path
-    store: Any  # the project's Store (typed loosely: targets must not import the store's engine)
-    user: str
-    progress: Progress
-    # Told, at most once, of what the version will most likely run while `prepare` still checks
-    # it (an image built before the build's smoke test ended): replicas may start on it early.
-    # `prepare`'s answer decides whether they are kept.
-    early: Callable[[str], None] | None = None
-    # The project's BuildService (builds.service) that the server's routes and event bus see:
-    # a build a target needs is started there, so it is listed, reported and stopped with the
-    # server like any other. None: the target makes one of its own (a script, a test).
-    builds: Any = None
 
 
 class ReplicaFailed(DeployError):
@@ -46,18 +30,14 @@ class ReplicaFailed(DeployError):
         self.log = log
 
 
-class PrepareFailed(DeployError):
-    """The version could not be made runnable (its image build failed, say)."""
-
-    code = "prepare_failed"
-
-
 @dataclass(frozen=True)
 class ReplicaSpec:
     deployment: str  # the deployment's name
     project_key: str  # tells projects apart that name a deployment alike
     version: str  # MODEL@vN
-    image: str  # the version's image (docker) or service folder (local)
+    # What the replica runs, ready: an image id (a target whose `artifact` is "image") or an
+    # exported service folder ("folder").
+    artifact: str
     workers: int = 2
     api_keys_file: Path | None = None  # sha256 digests; None serves without keys
     max_batch: int = 1
@@ -80,22 +60,10 @@ class Replica:
 
 
 class Target(abc.ABC):
-    name: str
-
-    @abc.abstractmethod
-    def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
-        """What `ReplicaSpec.image` names for this version (an image id for docker, never a tag
-        that can move; a service folder for local), made first when it is missing; DeployError
-        when that fails."""
-
-    def identity(self, image: str) -> str:
-        """What `image` names now (an image id for a tag, say): early replicas are kept only
-        if they run what `prepare` settled on."""
-        return image
-
-    def collect_garbage(self) -> list[str]:
-        """Remove what earlier `prepare` calls left that nothing can use any more; what went."""
-        return []
+    name: ClassVar[str]  # its name in the registry, in the config and on the command line
+    # What `ReplicaSpec.artifact` names: "image" (an image id in the local engine, built by the
+    # project's builds) or "folder" (the version's exported service folder).
+    artifact: ClassVar[str]
 
     @abc.abstractmethod
     def start(self, spec: ReplicaSpec) -> Replica:

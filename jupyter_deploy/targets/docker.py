@@ -1,7 +1,7 @@
 """The `docker` target: each replica is a container of the version's image, started by the
-image's id (a tag moves when a version is rebuilt), published on a loopback port chosen here
-(kept across restarts, so the gateway's address stays right), restarted by the engine if it
-dies, and labelled so a restarted server finds it again.
+image's id that `deployments/` prepared (a tag moves when a version is rebuilt), published on
+a loopback port chosen here (kept across restarts, so the gateway's address stays right),
+restarted by the engine if it dies, and labelled so a restarted server finds it again.
 
 Secrets are files copied into the container before it starts, owned by the image's user and
 readable by it alone: not environment variables (`docker inspect` shows those) nor bind mounts
@@ -12,49 +12,20 @@ removed with it."""
 import contextlib
 import dataclasses
 import io
-import socket
 import tarfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ..builds.engine import docker_client
-from ..builds.image import MODEL_UID, PORT
-from ..builds.naming import PROJECT_LABEL, image_tag, project_id
-from ..builds.secret_values import SECRETS_DIR_ENV
-from ..runs.records import now
-from .base import (
-    LABEL_PREFIX,
-    PrepareContext,
-    PrepareFailed,
-    Replica,
-    ReplicaSpec,
-    Target,
-    answers_ready,
-    wait_until_ready,
-)
+from ..clock import now
+from ..image_contract import MODEL_UID, PORT
+from ..processes import free_port
+from ..runtime.main import SECRETS_DIR_ENV
+from .base import LABEL_PREFIX, Replica, ReplicaSpec, Target, answers_ready, wait_until_ready
 
 KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
 SECRETS_IN_CONTAINER = "/run/jupyter-deploy/secrets"
-GARBAGE_AGE_S = 3600.0
 _MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _created(image: Any) -> float:
-    """When the engine made the image, in seconds since the epoch (now, when it cannot tell)."""
-    from datetime import datetime, timezone
-
-    try:
-        stamp = datetime.fromisoformat(str(image.attrs["Created"])[:26].rstrip("Z"))
-        return stamp.replace(tzinfo=timezone.utc).timestamp()  # the engine writes UTC
-    except (KeyError, ValueError):
-        return time.time()
 
 
 def labels(spec: ReplicaSpec) -> dict[str, str]:
@@ -87,103 +58,12 @@ def _secrets_archive(values: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _same_version(found: dict[str, str], wanted: dict[str, str]) -> bool:
-    """Whether an image's labels say it holds the wanted version: same commit, same files."""
-    keys = ("org.opencontainers.image.revision", "io.jupyter-deploy.dvc-md5")
-    return all(found.get(key) == wanted.get(key) for key in keys)
-
-
 class DockerTarget(Target):
     name = "docker"
+    artifact = "image"
 
     def __init__(self, client: Any = None) -> None:
         self.client = client or docker_client()
-
-    def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
-        """The id of the version's image, built first when this engine does not have it. The
-        id, read with the labels that say it is this version: the tag may move afterwards."""
-        import docker
-
-        from ..builds.image import oci_labels
-        from ..builds.service import BuildService
-
-        project = project_id(context.store)
-        try:
-            image = self.client.images.get(image_tag(project, version))
-        except docker.errors.ImageNotFound:
-            image = None
-        if image is not None and _same_version(image.labels or {}, oci_labels(version)):
-            return str(image.id)
-        # A re-created project's version of the same number, say: its commit differs.
-        why = "none yet" if image is None else "the image of that tag is another version's"
-        context.progress("build", f"building the image of {version['tag']} ({why})")
-        # The server's own service, so the build is listed, evented and stopped like any other.
-        builds = context.builds or BuildService(context.project_dir, context.store)
-
-        def steps(event: dict[str, Any]) -> None:
-            for line in event.get("lines", []):
-                if line.startswith("── "):
-                    context.progress("build", line[3:])
-
-        build_id = builds.start(str(version["tag"]), context.user, listener=steps)["id"]
-        if context.early is not None:
-            self._watch_early(builds, build_id, version, project, context.early)
-        build = builds.wait(build_id)
-        if build["status"] != "succeeded":
-            error = build["error"] or {}
-            raise PrepareFailed(
-                f"{version['tag']}: the image build {build['status']}:"
-                f" {error.get('message', 'see its log')}"
-            )
-        return str(build["image"]["id"])
-
-    def _watch_early(
-        self,
-        builds: Any,
-        build_id: str,
-        version: dict[str, Any],
-        project: str,
-        early: Callable[[str], None],
-    ) -> None:
-        """While the build runs: its version image built during the smoke test (untagged, with
-        the version's labels) is told to `early` as soon as the engine has it."""
-        from ..builds.image import oci_labels
-
-        wanted = oci_labels(version)
-        began = time.time() - 1  # only this build's image: an older one may hold other packages
-        filters = {
-            "dangling": True,
-            "label": [f"{LABEL_PREFIX}.tag={version['tag']}", f"{PROJECT_LABEL}={project}"],
-        }
-        while builds.get(build_id)["status"] in ("queued", "running"):
-            for image in self.client.images.list(filters=filters):
-                if _same_version(image.labels or {}, wanted) and _created(image) > began:
-                    early(image.id)
-                    return
-            time.sleep(0.1)  # polling the engine while the build runs, bounded by the build
-
-    def identity(self, image: str) -> str:
-        return str(self.client.images.get(image).id)
-
-    def collect_garbage(self) -> list[str]:
-        """Version images a rebuild left without a tag: no deployment can name them again. Images
-        a container still uses are kept (the engine refuses, and that is fine)."""
-        import docker
-
-        removed = []
-        dangling = self.client.images.list(
-            filters={"dangling": True, "label": f"{LABEL_PREFIX}.tag"}
-        )
-        # A build in progress holds its image untagged until its smoke test passes: only images
-        # older than any build are garbage.
-        cutoff = time.time() - GARBAGE_AGE_S
-        for image in dangling:
-            if _created(image) > cutoff:
-                continue
-            with contextlib.suppress(docker.errors.APIError):
-                self.client.images.remove(image.id, noprune=False)
-                removed.append(f"{image.labels.get(f'{LABEL_PREFIX}.tag', '?')} {image.short_id}")
-        return removed
 
     def start(self, spec: ReplicaSpec) -> Replica:
         port = free_port()
@@ -200,7 +80,7 @@ class DockerTarget(Target):
         if spec.memory:
             options["mem_limit"] = int(spec.memory[:-2]) * _MEMORY_UNITS[spec.memory[-2:]]
         container = self.client.containers.create(
-            spec.image,
+            spec.artifact,
             command,
             labels={**labels(spec), f"{LABEL_PREFIX}.port": str(port)},
             ports={f"{PORT}/tcp": ("127.0.0.1", port)},

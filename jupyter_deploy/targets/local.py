@@ -1,9 +1,10 @@
 """The `local` target: each replica is the model server (`python -m jupyter_deploy.runtime`) as
-a process on this machine, run with the server's own interpreter (it has the project's
-libraries), on a loopback port chosen here and kept across restarts. A supervisor process per
-replica (`supervisor.py`), in its own session, restarts it when it dies and outlives a restart
-of the Jupyter server; its folder under the user's state directory
-(`$XDG_STATE_HOME/jupyter-deploy/replicas/<id>/`) is how a restarted server finds it again.
+a process on this machine, serving the version's service folder that `deployments/` exported,
+run with the server's own interpreter (it has the project's libraries), on a loopback port
+chosen here and kept across restarts. A supervisor process per replica (`supervisor.py`), in
+its own session, restarts it when it dies and outlives a restart of the Jupyter server; its
+folder under the user's state directory (`$XDG_STATE_HOME/jupyter-deploy/replicas/<id>/`) is
+how a restarted server finds it again.
 It runs with what a container would give it: a minimal environment and its declared secrets as
 files, never the server's own variables.
 
@@ -29,24 +30,12 @@ import psutil
 
 from ..atomic import atomic_write_text
 from ..builds.secret_values import model_environment, write_secret_folder
-from ..errors import DeployError
-from ..runs.records import now
+from ..clock import now
+from ..processes import free_port, reap, wait_gone
 from ..runtime.main import MODEL_DIR_ENV, SECRETS_DIR_ENV
-from ..store import STATE_DIR
-from .base import (
-    PrepareContext,
-    PrepareFailed,
-    Replica,
-    ReplicaFailed,
-    ReplicaSpec,
-    Target,
-    answers_ready,
-    wait_until_ready,
-)
-from .docker import free_port
+from .base import Replica, ReplicaFailed, ReplicaSpec, Target, answers_ready, wait_until_ready
 from .supervisor import LOG, RECORD, REPLICA_ENV, SECRETS, STOP, read_record
 
-SERVICES_DIR = "services"
 SUPERVISOR_MODULE = "jupyter_deploy.targets.supervisor"
 LOG_LINES_ON_FAILURE = 40
 STARTING_GRACE_S = 60.0  # a folder without a supervisor yet is a start in progress, this long
@@ -65,50 +54,12 @@ def replicas_home() -> Path:
     return base / "jupyter-deploy" / "replicas"
 
 
-def service_folder(project_dir: Path, version: dict[str, Any]) -> Path:
-    return project_dir / STATE_DIR / SERVICES_DIR / str(version["model"]) / str(version["version"])
-
-
 class LocalTarget(Target):
     name = "local"
+    artifact = "folder"
 
     def __init__(self, home: Path | None = None) -> None:
         self.home = home or replicas_home()
-
-    # ----- prepare
-
-    def prepare(self, version: dict[str, Any], context: PrepareContext) -> str:
-        """The version's service folder (service.py, deploy-version.json and the model files),
-        exported first when missing. It appears whole or not at all: the export goes to a
-        scratch folder beside it, renamed into place when complete."""
-        from ..builds.pipeline import _service_files
-        from ..versions import Versions
-
-        folder = service_folder(context.project_dir, version)
-        if _exported(folder, version):
-            return str(folder)
-        tag = str(version["tag"])
-        context.progress("build", f"exporting {tag} to {folder}")
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_scratch(folder)
-        scratch = folder.with_name(f".{folder.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            _service_files(Versions(context.project_dir, context.store), version, scratch)
-            if not _exported(folder, version):  # else a concurrent export finished first
-                if folder.exists():  # the export of a re-created project's version
-                    shutil.rmtree(folder)
-                try:
-                    os.rename(scratch, folder)
-                except OSError:
-                    if not _exported(folder, version):
-                        raise
-        except DeployError as exc:
-            raise PrepareFailed(f"{tag}: {exc.message}") from exc
-        except OSError as exc:
-            raise PrepareFailed(f"{tag}: the export to {folder} failed: {exc}") from exc
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        return str(folder)
 
     # ----- start
 
@@ -118,7 +69,7 @@ class LocalTarget(Target):
         self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.mkdir(mode=0o700)
         address = f"127.0.0.1:{free_port()}"
-        service = str(Path(spec.image).resolve())
+        service = str(Path(spec.artifact).resolve())
         command = [
             sys.executable, "-m", "jupyter_deploy.runtime", service,
             "--host", "127.0.0.1", "--port", address.rpartition(":")[2],
@@ -315,17 +266,12 @@ def _supervisor_alive(record: dict[str, Any], folder: Path) -> bool:
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:
-            _reap(pid)
+            reap(pid)
             return False
         command = process.cmdline()
     except psutil.Error:
         return False
     return SUPERVISOR_MODULE in command and str(folder) in command
-
-
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
 
 
 def _wait_gone(replica_id: str, pid: int, timeout: float) -> bool:
@@ -338,11 +284,12 @@ def _wait_gone(replica_id: str, pid: int, timeout: float) -> bool:
         except subprocess.TimeoutExpired:
             return False
     try:
-        psutil.Process(pid).wait(timeout)  # reaps it too when it is our child
-    except psutil.TimeoutExpired:
-        return False
+        process = psutil.Process(pid)
     except psutil.Error:
-        pass
+        return True
+    if wait_gone([process], timeout):
+        return False
+    reap(pid)  # when it is our child, it leaves no zombie
     return True
 
 
@@ -374,36 +321,11 @@ def _environment(spec: ReplicaSpec, folder: Path, replica_id: str) -> dict[str, 
     started with, so they are in no process's."""
     environment = model_environment()
     environment[REPLICA_ENV] = replica_id
-    environment[MODEL_DIR_ENV] = str(Path(spec.image).resolve())
+    environment[MODEL_DIR_ENV] = str(Path(spec.artifact).resolve())
     environment["PYTHONUNBUFFERED"] = "1"  # print() in the model reaches the log at once
     if spec.secrets:
         environment[SECRETS_DIR_ENV] = str(write_secret_folder(folder / SECRETS, spec.secrets))
     return environment
-
-
-# ----- the service folder
-
-
-def _exported(folder: Path, version: dict[str, Any]) -> bool:
-    """A complete export of this very version (the rename makes any folder complete; the tag
-    and commit tell a re-created project's version of the same name apart)."""
-    try:
-        recorded = json.loads((folder / "deploy-version.json").read_text())
-    except (OSError, ValueError):
-        return False
-    return bool(
-        (folder / "service.py").is_file()
-        and recorded.get("tag") == version.get("tag")
-        and recorded.get("commit") == version.get("commit")
-    )
-
-
-def _remove_abandoned_scratch(folder: Path) -> None:
-    """Scratch folders of exports whose process is gone (killed mid-export)."""
-    for scratch in folder.parent.glob(f".{folder.name}.*.tmp"):
-        pid = scratch.name.split(".")[2]
-        if pid.isdigit() and not psutil.pid_exists(int(pid)):
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 # ----- the log

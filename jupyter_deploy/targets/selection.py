@@ -1,9 +1,12 @@
-"""Choose the deployment target from the config's wish and what this machine can do."""
+"""Choose the deployment target from the config's wish and what this machine can do: `auto` is
+docker when an engine answers, else local; a registered target asked for by name is used as
+asked (docker only when its engine answers)."""
 
 from dataclasses import dataclass
 
 from ..config import CONFIG_FILE_NAME
 from ..probes import DockerFacts
+from . import registry
 
 
 @dataclass(frozen=True)
@@ -14,8 +17,6 @@ class TargetChoice:
 
 
 def choose_target(requested: str, docker: DockerFacts) -> TargetChoice:
-    if requested == "local":
-        return TargetChoice("local", f"{CONFIG_FILE_NAME} asks for the local target", True)
     engine = f"a Docker engine ({docker.version}) is reachable at {docker.host}"
     if requested == "docker":
         if docker.reachable:
@@ -26,6 +27,12 @@ def choose_target(requested: str, docker: DockerFacts) -> TargetChoice:
             f" ({docker.error})",
             False,
         )
+    if requested != registry.AUTO:
+        if requested not in registry.names():
+            known = ", ".join(registry.choices())
+            why = f"{CONFIG_FILE_NAME} asks for {requested}, which is not a registered target"
+            return TargetChoice(requested, f"{why} ({known})", False)
+        return TargetChoice(requested, f"{CONFIG_FILE_NAME} asks for the {requested} target", True)
     if docker.reachable:
         return TargetChoice("docker", f"{engine}, so `auto` picks it", True)
     return TargetChoice(
