@@ -28,8 +28,8 @@ from bench_serving import FEATURES, SERVE_CELLS, TRAIN, free_port, log, wait_rea
 from nbformat.v4 import new_code_cell, new_notebook
 
 from jupyter_deploy.builds.export import export_service
-from jupyter_deploy.deployments.gateway import Gateway, Upstream
-from jupyter_deploy.deployments.nginx_config import read_listen
+from jupyter_deploy.deployments.gateway import Gateway
+from jupyter_deploy.deployments.nginx_config import Upstream, read_listen
 from jupyter_deploy.schema import infer_schema
 
 GOAL = 0.70

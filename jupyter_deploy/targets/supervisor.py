@@ -24,7 +24,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ..processes import die_with_parent
+import psutil
+
+from ..processes import die_with_parent, wait_gone
 
 RECORD = "replica.json"
 LOG = "replica.log"
@@ -103,7 +105,7 @@ class Supervisor:
             began = time.monotonic()
             code = self._launch()
             if code is None:
-                code = self._wait_for_exit(None)
+                code = self._wait_for_exit()
             if code is None or self.stopping:
                 break
             if time.monotonic() - began >= SETTLED_S:
@@ -156,21 +158,19 @@ class Supervisor:
         if os.getppid() != self._pid:  # it died before the line above took effect
             os._exit(1)
 
-    def _wait_for_exit(self, deadline: float | None) -> int | None:
+    def _wait_for_exit(self) -> int | None:
         """The model server's exit status once it exited (its process group killed with it),
-        or None when told to stop, the folder went away, or `deadline` passed."""
+        or None when told to stop or the folder went away."""
         assert self.runtime is not None
         while True:
             if self._exited():
                 self._kill_group(signal.SIGKILL)
                 return self.runtime.wait()
-            if deadline is None and (self.stopping or not self.folder.is_dir()):
+            if self.stopping or not self.folder.is_dir():
                 self.stopping = True
                 return None
-            if deadline is not None and time.monotonic() >= deadline:
-                return None
             # The folder's removal sends no signal: look again each second.
-            self._pause_until((time.monotonic() + 1.0) if deadline is None else deadline)
+            self._pause_until(time.monotonic() + 1.0)
 
     def _exited(self) -> bool:
         assert self.runtime is not None
@@ -188,10 +188,11 @@ class Supervisor:
         self._say(f"stopping: the model server finishes requests in flight (up to {grace:g} s)")
         self._update(state="stopping")
         self.runtime.send_signal(signal.SIGTERM)
-        if self._wait_for_exit(time.monotonic() + grace) is None:
+        # wait_gone leaves the zombie unreaped, so the group id is still ours for the kill.
+        if wait_gone([psutil.Process(self.runtime.pid)], grace):
             self._say(f"the model server did not stop within {grace:g} s: killed")
-            self._kill_group(signal.SIGKILL)
-            self.runtime.wait()
+        self._kill_group(signal.SIGKILL)  # its workers, whether it stopped or not
+        self.runtime.wait()
 
     # ----- helpers
 
