@@ -92,7 +92,7 @@ function open(server: IServer, quietMs = 60_000) {
           status: 'queued',
           started_at: null,
           finished_at: null,
-          progress: null
+          progress: { cell: 0, total: 0 }
         })
       };
     }

@@ -251,7 +251,8 @@ describe('DeploymentPanel', () => {
             version: 'iris-classifier@v2',
             address: '127.0.0.1:49154',
             state: 'restarting',
-            started_at: null,
+            // Not started yet: Docker has no start time to give.
+            started_at: '',
             restarts: 3
           }
         ]

@@ -144,7 +144,13 @@ describe('DoctorPanel', () => {
   it('shows the empty state when no project is found', () => {
     const report = makeReport({
       status: 'warning',
-      project: { path: null, config_file: null, valid: false, error: null }
+      project: {
+        path: null,
+        config_file: null,
+        valid: false,
+        error: null,
+        model: null
+      }
     });
     renderPanel({ report, path: 'scratch/notes' });
     const empty = screen.getByRole('region', { name: 'No project' });
@@ -163,7 +169,8 @@ describe('DoctorPanel', () => {
         path: 'examples',
         config_file: 'examples/jupyter-deploy.yaml',
         valid: false,
-        error: "replicas must be an integer from 1 to 32, got 'many'"
+        error: "replicas must be an integer from 1 to 32, got 'many'",
+        model: null
       }
     });
     renderPanel({ report });

@@ -83,7 +83,8 @@ export function makeReport(
       path: 'examples',
       config_file: 'examples/jupyter-deploy.yaml',
       valid: true,
-      error: null
+      error: null,
+      model: 'iris-classifier'
     },
     checks: [
       makeCheck({
@@ -270,7 +271,8 @@ export function makeBuild(patch: Partial<Build> = {}): Build {
       tag: 'iris-classifier:v1',
       size: 412_000_000,
       dependency_image: 'jupyter-deploy-deps:0123456789ab',
-      dependency_cached: false
+      dependency_cached: false,
+      lock_hash: '0123456789ab'
     },
     requirements: ['joblib==1.4.2', 'numpy==2.0.0', 'scikit-learn==1.5.0'],
     error: null,
