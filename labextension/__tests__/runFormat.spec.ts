@@ -1,29 +1,7 @@
-import {
-  failureText,
-  formatDuration,
-  formatValue,
-  progressText
-} from '../models/runFormat';
+import { failureText, progressText } from '../models/runFormat';
 import { makeRun } from './helpers';
 
 describe('run formatting', () => {
-  it('shows durations to the tenth below 10 s, then whole units', () => {
-    expect(formatDuration(null)).toBe('—');
-    expect(formatDuration(4.26)).toBe('4.2 s');
-    expect(formatDuration(4.26, false)).toBe('4 s');
-    expect(formatDuration(42.4)).toBe('42 s');
-    expect(formatDuration(185)).toBe('3 min 5 s');
-    expect(formatDuration(3720)).toBe('1 h 2 min');
-  });
-
-  it('rounds metrics to four significant digits', () => {
-    expect(formatValue(0.973684)).toBe('0.9737');
-    expect(formatValue(112)).toBe('112');
-    expect(formatValue(undefined)).toBe('—');
-    expect(formatValue('gini')).toBe('gini');
-    expect(formatValue([1, 2])).toBe('[1,2]');
-  });
-
   it('says where a run is', () => {
     expect(progressText(makeRun({ status: 'queued' }))).toBe(
       'waiting for a slot'
@@ -49,8 +27,8 @@ describe('run formatting', () => {
           error: {
             kind: 'cell_timeout',
             cell_index: 4,
-            ename: null,
-            evalue: null
+            ename: '',
+            evalue: ''
           }
         })
       )

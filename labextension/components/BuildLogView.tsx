@@ -1,7 +1,7 @@
 import React, { useLayoutEffect, useRef } from 'react';
 
 import { logText, type IBuildLog } from '../models/buildLog';
-import { plural } from '../models/plural';
+import { plural } from '../format/text';
 
 /** Closer to the bottom than this (px) counts as reading the newest lines. */
 const BOTTOM_SLACK = 8;

@@ -4,16 +4,19 @@ import type { ApiError, Build, BuildError, BuiltImage } from '../api';
 import {
   BUILD_STATUS_LABELS,
   buildErrorTitle,
-  buildSeconds,
   formatImageSize,
   isActiveBuild,
   shortImageId
 } from '../models/buildFormat';
 import type { BuildsModel } from '../models/builds';
-import { plural } from '../models/plural';
-import { formatDuration } from '../models/runFormat';
-import { parseTime } from '../models/runsTable';
-import { exactTime, relativeTime } from '../models/versionFormat';
+import { plural } from '../format/text';
+import {
+  elapsedSeconds,
+  exactTime,
+  formatDuration,
+  parseTime,
+  relativeTime
+} from '../format/time';
 import { BuildLogView } from './BuildLogView';
 import { BuildSteps } from './BuildSteps';
 import { errorTitle } from './ErrorState';
@@ -98,7 +101,7 @@ function Summary({
   // Only the word is a live region: a clock ticking in one would be read
   // out every second.
   if (isActiveBuild(build)) {
-    const seconds = buildSeconds(build, now);
+    const seconds = elapsedSeconds(build, now);
     return (
       <span className="jp-DeployBuild-summary">
         <strong role="status">

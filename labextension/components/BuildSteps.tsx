@@ -1,12 +1,9 @@
 import React from 'react';
 
 import type { Build } from '../api';
-import {
-  STEP_STATE_LABELS,
-  stepViews,
-  type IStepView
-} from '../models/buildFormat';
-import { formatDuration } from '../models/runFormat';
+import { STEP_STATE_LABELS } from '../format/steps';
+import { stepViews, type IStepView } from '../models/buildFormat';
+import { formatDuration } from '../format/time';
 import { StepMark } from './StepMark';
 
 /** The steps of a build, each with its state and time. */

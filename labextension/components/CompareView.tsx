@@ -2,9 +2,8 @@ import React from 'react';
 
 import type { Run } from '../api';
 import { compareRows, type ICompareRow } from '../models/compare';
-import { plural } from '../models/plural';
-import { formatDuration } from '../models/runFormat';
-import { runSeconds } from '../models/runsTable';
+import { plural } from '../format/text';
+import { elapsedSeconds, formatDuration } from '../format/time';
 import { RunStatusBadge } from './RunStatusBadge';
 
 export interface ICompareViewProps {
@@ -64,7 +63,7 @@ export function CompareView({
             <th scope="row">duration</th>
             {runs.map(run => (
               <td key={run.id} className="jp-mod-numeric">
-                {formatDuration(runSeconds(run, now))}
+                {formatDuration(elapsedSeconds(run, now))}
               </td>
             ))}
           </tr>

@@ -2,11 +2,11 @@ import { HTMLSelect } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { DEPLOYMENT_TARGETS, type ModelVersion } from '../api';
-import { STEP_STATE_LABELS } from '../models/buildFormat';
+import { STEP_STATE_LABELS } from '../format/steps';
 import type { DeployLauncherModel } from '../models/deployLauncher';
-import { parseTime } from '../models/runsTable';
-import { relativeTime, versionLabel } from '../models/versionFormat';
 import { deploymentErrorTitle } from '../models/deploymentFormat';
+import { versionLabel } from '../format/text';
+import { parseTime, relativeTime } from '../format/time';
 import { ErrorState, errorTitle } from './ErrorState';
 import { Loading } from './Loading';
 import { Segmented } from './Segmented';

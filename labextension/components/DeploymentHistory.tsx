@@ -1,8 +1,8 @@
 import React from 'react';
 
 import type { DeploymentEvent } from '../api';
-import { parseTime } from '../models/runsTable';
-import { exactTime, relativeTime, versionLabel } from '../models/versionFormat';
+import { versionLabel } from '../format/text';
+import { exactTime, parseTime, relativeTime } from '../format/time';
 
 /** What was done to the deployment, newest first. */
 export function DeploymentHistory({

@@ -2,7 +2,7 @@ import React, { useLayoutEffect, useRef } from 'react';
 
 import type { DeploymentModel, IDeploymentLogs } from '../models/deployment';
 import { LOG_TAIL } from '../models/deployment';
-import { plural } from '../models/plural';
+import { plural } from '../format/text';
 import { RefreshButton } from './RefreshButton';
 
 /** The replicas' last lines, read on demand; starts at the newest. */

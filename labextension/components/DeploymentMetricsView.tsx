@@ -13,8 +13,8 @@ import {
   metricSeries,
   recentWindow
 } from '../models/deploymentMetrics';
-import { plural } from '../models/plural';
 import { METRICS_INTERVAL_MS } from '../models/deployment';
+import { plural } from '../format/text';
 import { MetricChart } from './MetricChart';
 
 /** Seconds the charts span: the samples the panel keeps. */

@@ -12,10 +12,13 @@ import {
   uptimeSeconds
 } from '../models/deploymentFormat';
 import type { DeploymentModel, IShownKey } from '../models/deployment';
-import { plural } from '../models/plural';
-import { formatDuration } from '../models/runFormat';
-import { parseTime } from '../models/runsTable';
-import { exactTime, relativeTime, versionLabel } from '../models/versionFormat';
+import { plural, versionLabel } from '../format/text';
+import {
+  exactTime,
+  formatDuration,
+  parseTime,
+  relativeTime
+} from '../format/time';
 import { CopyButton } from './CopyButton';
 import { DeploymentHistory } from './DeploymentHistory';
 import { DeploymentLogsView } from './DeploymentLogsView';

@@ -1,7 +1,7 @@
 import React from 'react';
 
 import type { DeltaTone } from '../models/metricDirection';
-import { formatDelta } from '../models/versionFormat';
+import { formatDelta } from '../format/text';
 
 const TONE_WORDS: Record<DeltaTone, string> = {
   better: 'better',

@@ -1,7 +1,7 @@
 import React from 'react';
 
 import type { Operation } from '../api';
-import { STEP_STATE_LABELS } from '../models/buildFormat';
+import { STEP_STATE_LABELS } from '../format/steps';
 import { operationSteps } from '../models/deploymentFormat';
 import { StepMark } from './StepMark';
 

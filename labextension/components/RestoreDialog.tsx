@@ -3,7 +3,7 @@ import React from 'react';
 
 import type { RestorePlan } from '../api';
 import { planCounts, summarizeRestore } from '../models/restorePlan';
-import { formatBytes, shortHash, versionLabel } from '../models/versionFormat';
+import { formatBytes, shortHash, versionLabel } from '../format/text';
 
 /** What a restore will do to each file, for the confirmation dialog. */
 export function RestorePlanView({ plan }: { plan: RestorePlan }): JSX.Element {

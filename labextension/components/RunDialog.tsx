@@ -4,8 +4,8 @@ import { Panel } from '@lumino/widgets';
 import React from 'react';
 
 import type { DeployClient } from '../api';
-import { plural } from '../models/plural';
 import { RunLauncherModel, type ILaunched } from '../models/runLauncher';
+import { plural } from '../format/text';
 import { RunForm } from './RunForm';
 
 /** Index of the Start button among the dialog's buttons. */

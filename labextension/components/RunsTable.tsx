@@ -8,18 +8,16 @@ import {
 import React, { useEffect, useRef } from 'react';
 
 import { ACTIVE_STATUSES, type JSONValue, type Run } from '../api';
-import { formatDuration, formatValue } from '../models/runFormat';
 import {
   metricSortKey,
   parametersText,
-  parseTime,
   promoteTitle,
-  runSeconds,
-  versionLabel,
   type ISortState,
   type SortKey
 } from '../models/runsTable';
 import { versionsIcon } from '../icons';
+import { formatValue, versionLabel } from '../format/text';
+import { elapsedSeconds, formatDuration, parseTime } from '../format/time';
 import { RunStatusBadge } from './RunStatusBadge';
 
 export interface IRunsTableProps {
@@ -211,7 +209,7 @@ function RunRow({
         </td>
       ))}
       <td className="jp-mod-numeric">
-        {formatDuration(runSeconds(run, now), !active)}
+        {formatDuration(elapsedSeconds(run, now), !active)}
       </td>
       <td className="jp-DeployRunsTable-time" title={run.created_at}>
         {created === null ? '—' : formatTime(created, now)}

@@ -1,6 +1,6 @@
 import React from 'react';
 
-import type { StepState } from '../models/buildFormat';
+import type { StepState } from '../format/steps';
 import { StatusIcon } from './StatusIcon';
 
 /** A step's state as a mark: the doctor's when it ended, the run marks before. */

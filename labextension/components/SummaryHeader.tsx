@@ -1,7 +1,7 @@
 import React from 'react';
 
 import type { DoctorReport, IdentitySource } from '../api';
-import { plural } from '../models/plural';
+import { plural } from '../format/text';
 import { StatusIcon } from './StatusIcon';
 
 /** One line saying whether the user can deploy, from the checks' statuses. */

@@ -2,8 +2,8 @@ import { closeIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import type { Sweep } from '../api';
-import { plural } from '../models/plural';
 import { sweepActive, sweepDone, sweepSummary } from '../models/runFormat';
+import { plural } from '../format/text';
 
 export interface ISweepListProps {
   sweeps: Sweep[];

@@ -8,7 +8,7 @@ import {
   type IFileRow,
   type IValueRow
 } from '../models/versionCompare';
-import { shortHash, versionLabel } from '../models/versionFormat';
+import { shortHash, versionLabel } from '../format/text';
 import { CellDiff } from './CellDiff';
 import { ErrorState } from './ErrorState';
 import { Loading } from './Loading';

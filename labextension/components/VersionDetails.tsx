@@ -4,18 +4,11 @@ import React, { useState } from 'react';
 import type { JSONValue, ModelVersion } from '../api';
 import { metricDelta } from '../models/versionList';
 import { deltaTone } from '../models/metricDirection';
-import { plural } from '../models/plural';
-import { formatValue } from '../models/runFormat';
-import {
-  exactTime,
-  formatBytes,
-  packageCount,
-  relativeTime,
-  shortHash
-} from '../models/versionFormat';
-import { parseTime } from '../models/runsTable';
+import { packageCount } from '../models/versionFormat';
 import type { BuildsModel } from '../models/builds';
 import { STAGES } from '../models/versions';
+import { formatBytes, formatValue, plural, shortHash } from '../format/text';
+import { exactTime, parseTime, relativeTime } from '../format/time';
 import { BuildPanel } from './BuildPanel';
 import { DeployedBadges } from './DeployedBadge';
 import { MetricDelta } from './MetricDelta';

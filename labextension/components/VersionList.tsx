@@ -1,8 +1,7 @@
 import React from 'react';
 
-import { parseTime } from '../models/runsTable';
 import { PAGE_SIZE, type IVersionRow } from '../models/versionList';
-import { exactTime, relativeTime } from '../models/versionFormat';
+import { exactTime, parseTime, relativeTime } from '../format/time';
 import { DeployedBadges } from './DeployedBadge';
 import { MetricDelta } from './MetricDelta';
 import { StageBadges } from './StageBadges';

@@ -4,9 +4,10 @@ import {
   type BuildStatus,
   type BuildStepName
 } from '../api';
+import { formatSize } from '../format/text';
+import { parseTime } from '../format/time';
+import type { StepState } from '../format/steps';
 import { LIFECYCLE_RANK, mergeNewestFirst } from './newestFirst';
-import { parseTime } from './runsTable';
-import { formatSize } from './versionFormat';
 
 /** A build step as a word for people. */
 export const STEP_LABELS: Record<BuildStepName, string> = {
@@ -80,13 +81,6 @@ export function mergeBuild(builds: Build[], build: Build): Build[] {
   return mergeNewestFirst(builds, build, isNewerBuild);
 }
 
-/**
- * pending: not started yet; skipped: the build ended before it; stopped:
- * cancelled or interrupted during it.
- */
-export type StepState =
-  'pending' | 'running' | 'done' | 'failed' | 'stopped' | 'skipped';
-
 export interface IStepView {
   name: BuildStepName;
   label: string;
@@ -124,16 +118,6 @@ export function stepViews(build: Build, now: number): IStepView[] {
   });
 }
 
-/** The state of a step as words, for its tooltip and screen readers. */
-export const STEP_STATE_LABELS: Record<StepState, string> = {
-  pending: 'pending',
-  running: 'running',
-  done: 'done',
-  failed: 'failed',
-  stopped: 'stopped',
-  skipped: 'not run'
-};
-
 const DECIMAL_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /** "412 MB": decimal units, as `docker images` shows image sizes. */
@@ -144,19 +128,6 @@ export function formatImageSize(bytes: number): string {
 /** The 12 hex digits `docker images` shows for an image id. */
 export function shortImageId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
-}
-
-/** Seconds a build took, or has taken so far; null before it started. */
-export function buildSeconds(build: Build, now: number): number | null {
-  if (build.duration_s !== null) {
-    return build.duration_s;
-  }
-  const started = parseTime(build.started_at);
-  if (started === null) {
-    return null;
-  }
-  const finished = parseTime(build.finished_at);
-  return Math.max(0, ((finished ?? now) - started) / 1000);
 }
 
 /** Tags of the versions with a succeeded build among `builds`. */

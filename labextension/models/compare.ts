@@ -1,5 +1,5 @@
 import type { JSONValue, Run } from '../api';
-import { formatValue } from './runFormat';
+import { formatValue } from '../format/text';
 import { metricKeys, parameterNames } from './runsTable';
 
 /** One line of the comparison: a parameter or a metric across runs. */

@@ -11,7 +11,7 @@ import {
   type ModelVersion,
   type Run
 } from '../api';
-import type { StepState } from './buildFormat';
+import type { StepState } from '../format/steps';
 import { deploymentNameError } from './deploymentFormat';
 import { failureText, progressText } from './runFormat';
 import { isNewerRun } from './runs';

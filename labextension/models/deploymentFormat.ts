@@ -7,8 +7,8 @@ import {
   type OperationStep,
   type ReplicaState
 } from '../api';
-import type { StepState } from './buildFormat';
-import { parseTime } from './runsTable';
+import { parseTime } from '../format/time';
+import type { StepState } from '../format/steps';
 
 export const DEPLOYMENT_STATUS_LABELS: Record<DeploymentStatus, string> = {
   deploying: 'Deploying',

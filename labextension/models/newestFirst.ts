@@ -1,4 +1,4 @@
-import { parseTime } from './runsTable';
+import { parseTime } from '../format/time';
 
 /** Where a run or a build is in its life: it only ever moves forward. */
 export const LIFECYCLE_RANK = {

@@ -1,6 +1,5 @@
 import type { RestorePlan } from '../api';
-import { plural } from './plural';
-import { shortHash } from './versionFormat';
+import { plural, shortHash } from '../format/text';
 
 export type PlannedFile = RestorePlan['files'][number];
 

@@ -1,4 +1,5 @@
-import type { JSONValue, Run, RunStatus, Sweep } from '../api';
+import type { Run, RunStatus, Sweep } from '../api';
+import { formatDuration } from '../format/time';
 
 /** A run status as a word for people. */
 export const STATUS_LABELS: Record<RunStatus, string> = {
@@ -9,45 +10,6 @@ export const STATUS_LABELS: Record<RunStatus, string> = {
   cancelled: 'Cancelled',
   interrupted: 'Interrupted'
 };
-
-/** A metric or parameter value in a table cell; four significant digits. */
-export function formatValue(value: JSONValue | undefined): string {
-  if (value === undefined) {
-    return '—';
-  }
-  if (typeof value === 'number') {
-    return Number.isInteger(value)
-      ? String(value)
-      : String(Number(value.toPrecision(4)));
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * "4.2 s", "42 s", "3 min 5 s", "1 h 2 min". Not `precise`: whole seconds
- * (for clocks that tick, and estimates).
- */
-export function formatDuration(seconds: number | null, precise = true): string {
-  if (seconds === null || !Number.isFinite(seconds)) {
-    return '—';
-  }
-  if (precise && seconds < 10) {
-    return `${(Math.floor(seconds * 10) / 10).toFixed(1)} s`;
-  }
-  const whole = Math.round(seconds);
-  if (whole < 60) {
-    return `${whole} s`;
-  }
-  if (whole < 3600) {
-    const rest = whole % 60;
-    return `${Math.floor(whole / 60)} min${rest ? ` ${rest} s` : ''}`;
-  }
-  const minutes = Math.floor((whole % 3600) / 60);
-  return `${Math.floor(whole / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
-}
 
 /** Where a run is: "cell 3 of 9", "starting", "waiting". */
 export function progressText(run: Run): string | null {

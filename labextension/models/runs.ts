@@ -7,13 +7,13 @@ import {
   type RunStatus,
   type Sweep
 } from '../api';
+import { parseTime } from '../format/time';
 import { LIFECYCLE_RANK, mergeNewestFirst } from './newestFirst';
 import { sweepActive, sweepDone } from './runFormat';
 import {
   ALL_STATUSES,
   DEFAULT_SORT,
   nextSort,
-  parseTime,
   type ISortState,
   type SortKey,
   type StatusFilter

@@ -1,4 +1,5 @@
 import { RUN_STATUSES, type JSONValue, type Run, type RunStatus } from '../api';
+import { elapsedSeconds, parseTime } from '../format/time';
 
 /** Columns the runs table sorts by; metrics as `metric:<key>`. */
 export type SortKey =
@@ -127,33 +128,6 @@ export function sortRuns(
   return keyed.map(item => item.run);
 }
 
-/** Seconds a run took, or has taken so far; null before it started. */
-export function runSeconds(run: Run, now: number = Date.now()): number | null {
-  if (run.duration_s !== null && run.duration_s !== undefined) {
-    return run.duration_s;
-  }
-  const started = parseTime(run.started_at);
-  if (started === null) {
-    return null;
-  }
-  const finished = parseTime(run.finished_at);
-  return Math.max(0, ((finished ?? now) - started) / 1000);
-}
-
-/** Milliseconds since the epoch, or null. */
-export function parseTime(text: string | null | undefined): number | null {
-  if (!text) {
-    return null;
-  }
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? null : time;
-}
-
-/** The version part of a tag: `v2` of `iris-classifier@v2`. */
-export function versionLabel(tag: string): string {
-  return tag.slice(tag.lastIndexOf('@') + 1);
-}
-
 /**
  * The Promote button's tooltip: a run already promoted is not promoted again
  * from here (the server refuses); a copy is for the command line.
@@ -202,7 +176,7 @@ function sortValue(
     case 'parameters':
       return parametersText(run.parameters);
     case 'duration':
-      return runSeconds(run, now);
+      return elapsedSeconds(run, now);
     case 'created_by':
       return run.created_by;
     case 'created_at':

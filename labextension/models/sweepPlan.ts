@@ -1,5 +1,5 @@
 import type { JSONValue, SweepMode } from '../api';
-import { plural } from './plural';
+import { plural } from '../format/text';
 
 /** The server refuses sweeps of more runs than this. */
 export const MAX_SWEEP_RUNS = 256;

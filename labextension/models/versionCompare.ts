@@ -7,8 +7,8 @@ import {
   type VersionDiff,
   type VersionFile
 } from '../api';
+import { formatValue } from '../format/text';
 import { deltaTone, type DeltaTone } from './metricDirection';
-import { formatValue } from './runFormat';
 import { StateModel } from './stateModel';
 
 /** A parameter or metric of two versions. */

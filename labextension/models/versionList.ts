@@ -1,8 +1,8 @@
 import type { JSONValue, ModelVersion } from '../api';
+import { formatValue, shortHash } from '../format/text';
 import { deltaTone, metricDirection, type DeltaTone } from './metricDirection';
-import { formatValue } from './runFormat';
 import { varyingParameters } from './runsTable';
-import { hashedFiles, shortHash } from './versionFormat';
+import { hashedFiles } from './versionFormat';
 
 /** Rows rendered at first, and added by each "Show more". */
 export const PAGE_SIZE = 50;
