@@ -26,6 +26,9 @@ _URI = "urn:jupyter-deploy:openapi"
 # Set to a file path to record every mismatch there instead of failing (surveying the document
 # against a whole test run at once).
 SURVEY = os.environ.get("JUPYTER_DEPLOY_OPENAPI_SURVEY")
+# Set to a file path to record each documented answer a test got ("GET /path -> 200"): which
+# parts of the document the tests exercise.
+SEEN = os.environ.get("JUPYTER_DEPLOY_OPENAPI_SEEN")
 
 
 # What a path or method the document does not list may answer: always an Error.
@@ -114,6 +117,9 @@ def check(method: str, response: HTTPResponse, base_url: str) -> None:
     if not path.startswith(PREFIX):
         return  # the rest of Jupyter is not ours to document
     found = problem(method.upper(), path, response.code, (response.body or b"").decode())
+    if SEEN:
+        with open(SEEN, "a", encoding="utf-8") as out:
+            out.write(response_schema(method.upper(), path, response.code)[1] + "\n")
     if found is None:
         return
     if SURVEY:
