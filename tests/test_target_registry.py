@@ -9,12 +9,13 @@ import pytest
 from target_plugins import NAME, ElsewhereTarget, register
 
 from jupyter_deploy.cli import deploy as cli_deploy
+from jupyter_deploy.deployments.selection import choose_target, resolve
 from jupyter_deploy.deployments.spec import DeploySpec
 from jupyter_deploy.doctor.checks import check_target
 from jupyter_deploy.errors import InvalidInput
 from jupyter_deploy.probes import DockerFacts
 from jupyter_deploy.server.requests import DeployBody, validate
-from jupyter_deploy.targets import choose_target, registry
+from jupyter_deploy.targets import registry
 from jupyter_deploy.targets.docker import DockerTarget
 from jupyter_deploy.targets.local import LocalTarget
 
@@ -31,8 +32,8 @@ def test_the_installed_targets_are_registered_with_the_artifact_they_run() -> No
         registry.load("mainframe")
     with pytest.raises(InvalidInput, match="got 'auto'"):
         registry.load("auto")  # a choice, resolved first; not a target
-    assert registry.resolve("local") == "local"
-    assert registry.resolve("auto") in registry.names()
+    assert resolve("local") == "local"
+    assert resolve("auto") in registry.names()
 
 
 def test_a_third_party_target_is_known_by_name_at_every_edge(

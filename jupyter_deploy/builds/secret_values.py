@@ -11,16 +11,12 @@ in production."""
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from ..errors import Conflict
+from ..image_contract import SECRETS_DIR_ENV as SECRETS_DIR_ENV
+from ..image_contract import model_environment as model_environment
+from ..image_contract import write_secret_folder as write_secret_folder
 
-SECRETS_DIR_ENV = "JUPYTER_DEPLOY_SECRETS_DIR"  # the runtime's name for the folder
-# What an interpreter needs to start and find its libraries the way it did in the notebook
-# (a venv's or conda's, a PYTHONPATH the server was started with), and the locale and time zone
-# the model's code formats with. No credentials: the server's tokens are not here.
-_KEPT = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "PYTHONPATH")
-_KEPT_PATTERN = re.compile(r"^LC_[A-Z]+$")
 # `KeyError: 'NAME'` raised by `os.environ[...]` (its last frame is os.py's __getitem__).
 _MISSING_VARIABLE = re.compile(r"^KeyError: '([A-Za-z_][A-Za-z0-9_]*)'$")
 _ENVIRON_FRAME = re.compile(r'^\s*File "(<frozen os>|.*[/\\]os\.py)", line \d+, in __getitem__$')
@@ -46,24 +42,6 @@ def declared_values(
             " server), or remove it from secrets:"
         )
     return {name: source[name] for name in names}
-
-
-def model_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The part of `environ` a model's process inherits (see `_KEPT`)."""
-    source = os.environ if environ is None else environ
-    return {
-        name: value for name, value in source.items() if name in _KEPT or _KEPT_PATTERN.match(name)
-    }
-
-
-def write_secret_folder(folder: Path, values: Mapping[str, str]) -> Path:
-    """`folder` (0700, created) with one file per secret (0600), as the runtime reads them."""
-    folder.mkdir(mode=0o700)
-    for name, value in values.items():
-        fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(value)
-    return folder
 
 
 def undeclared_hint(traceback_text: str, declared: Iterable[str]) -> str:

@@ -19,6 +19,7 @@ from .ledger import LEDGER_FILE, LedgerFile
 from .metrics import MetricsSampler
 from .operations import DeploymentLock
 from .records import DeploymentRecords
+from .selection import resolve
 
 if TYPE_CHECKING:
     from ..builds.service import BuildService
@@ -82,7 +83,7 @@ class DeploymentContext:
         resolved on this machine now)."""
         if self._fixed_target is not None:
             return self._fixed_target
-        return self.target(registry.resolve(wanted or self.config.target))
+        return self.target(resolve(wanted or self.config.target))
 
     def artifacts(self, target: Target) -> Artifacts:
         """The preparer of what `target` runs (one per kind of artifact)."""

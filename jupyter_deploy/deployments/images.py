@@ -6,11 +6,11 @@ import time
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from ..builds.engine import docker_client
 from ..builds.image import oci_labels
 from ..builds.naming import PROJECT_LABEL, image_tag, project_id
 from ..store import Store
 from ..targets.base import LABEL_PREFIX
+from ..targets.engine import docker_client
 from .artifacts import Early, PrepareFailed, Progress
 
 if TYPE_CHECKING:

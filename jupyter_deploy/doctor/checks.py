@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .._version import API_VERSION, __version__
 from ..config import CONFIG_FILE_NAME, DEFAULT_BASE_IMAGE
+from ..deployments.selection import TargetChoice
 from ..probes import DockerFacts, ToolFacts, package_version
 from ..store import StoreStatus
-from ..targets import TargetChoice, registry
+from ..targets import registry
 from .model import Check, ProjectInfo
 
 BASE_IMAGE_SCRIPT = "bash scripts/build-base-image.sh"

@@ -8,11 +8,11 @@ from pathlib import Path
 from .. import identity
 from .._version import API_VERSION, __version__
 from ..config import CONFIG_FILE_NAME, DEFAULT_BASE_IMAGE, ProjectConfig, find_project, load_config
+from ..deployments.selection import choose_target
 from ..errors import DeployError
 from ..paths import relative_to_root
 from ..probes import probe_docker, probe_dvc, probe_git, probe_nginx
 from ..store import StoreStatus, inspect_store
-from ..targets import choose_target
 from . import checks, repository
 from .model import DoctorReport, ProjectInfo
 

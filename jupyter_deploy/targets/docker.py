@@ -16,12 +16,11 @@ import tarfile
 from collections.abc import Iterator
 from typing import Any
 
-from ..builds.engine import docker_client
 from ..clock import now
-from ..image_contract import MODEL_UID, PORT
+from ..image_contract import MODEL_UID, PORT, SECRETS_DIR_ENV
 from ..processes import free_port
-from ..runtime.main import SECRETS_DIR_ENV
 from .base import LABEL_PREFIX, Replica, ReplicaSpec, Target, answers_ready, wait_until_ready
+from .engine import docker_client
 
 KEYS_IN_CONTAINER = "/run/jupyter-deploy/api-keys"
 SECRETS_IN_CONTAINER = "/run/jupyter-deploy/secrets"

@@ -29,10 +29,9 @@ from typing import IO, Any
 import psutil
 
 from ..atomic import atomic_write_text
-from ..builds.secret_values import model_environment, write_secret_folder
 from ..clock import now
+from ..image_contract import MODEL_DIR_ENV, SECRETS_DIR_ENV, model_environment, write_secret_folder
 from ..processes import free_port, reap, wait_gone
-from ..runtime.main import MODEL_DIR_ENV, SECRETS_DIR_ENV
 from .base import Replica, ReplicaFailed, ReplicaSpec, Target, answers_ready, wait_until_ready
 from .supervisor import LOG, RECORD, REPLICA_ENV, SECRETS, STOP, read_record
 

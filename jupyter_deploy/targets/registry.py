@@ -5,7 +5,7 @@ entry-point group, so a package adds one without editing this one:
     swarm = "my_package.swarm:SwarmTarget"
 
 The command line's choices, the REST body's check, the doctor and the error messages all read
-the names from here. `auto` is not a target: it is resolved to one by `selection.py`."""
+the names from here. `auto` is not a target: deployments/selection.py resolves it to one."""
 
 from importlib.metadata import EntryPoint, entry_points
 
@@ -53,17 +53,6 @@ def load(name: str) -> type[Target]:
     return loaded
 
 
-def resolve(name: str) -> str:
-    """The target `name` stands for on this machine now: `auto` is docker when an engine
-    answers, else local (selection.py says why); any other name stands for itself."""
-    if check(name) != AUTO:
-        return name
-    from ..probes import probe_docker
-    from .selection import choose_target
-
-    return choose_target(AUTO, probe_docker(None, timeout_s=3.0)).name
-
-
 def make(name: str) -> Target:
-    """A new instance of the target `name` stands for (`auto` resolved first)."""
-    return load(resolve(name))()
+    """A new instance of the target registered as `name`."""
+    return load(name)()

@@ -1,12 +1,13 @@
-"""Choose the deployment target from the config's wish and what this machine can do: `auto` is
-docker when an engine answers, else local; a registered target asked for by name is used as
-asked (docker only when its engine answers)."""
+"""Which target a deployment gets, from the config's (or the caller's) wish and what this machine
+can do: `auto` is docker when an engine answers, else local; a registered target asked for by
+name is used as asked (docker only when its engine answers). The doctor shows the same choice
+with its reason."""
 
 from dataclasses import dataclass
 
 from ..config import CONFIG_FILE_NAME
 from ..probes import DockerFacts
-from . import registry
+from ..targets import registry
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,13 @@ def choose_target(requested: str, docker: DockerFacts) -> TargetChoice:
         f"no Docker engine is reachable ({docker.error}), so `auto` runs models as local processes",
         True,
     )
+
+
+def resolve(name: str) -> str:
+    """The target `name` stands for on this machine now (`auto` resolved); InvalidInput naming
+    the choices for a name no target is registered under."""
+    if registry.check(name) != registry.AUTO:
+        return name
+    from ..probes import probe_docker
+
+    return choose_target(registry.AUTO, probe_docker(None, timeout_s=3.0)).name
