@@ -82,7 +82,7 @@ def probe_dvc() -> ToolFacts:
 
 
 def probe_nginx() -> ToolFacts:
-    from .deployments.gateway import NginxMissing, find_nginx
+    from .deployments.nginx import NginxMissing, find_nginx
 
     try:
         exe = find_nginx()

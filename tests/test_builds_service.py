@@ -25,6 +25,7 @@ from jupyter_deploy.builds.records import STEPS, BuildRecords
 from jupyter_deploy.builds.secret_values import SecretMissing
 from jupyter_deploy.builds.service import BuildService
 from jupyter_deploy.config import load_config
+from jupyter_deploy.events import Fanout
 from jupyter_deploy.store import open_store
 
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
@@ -61,9 +62,10 @@ def _tag(project: Path, version: str) -> str:
 
 
 def _build(project: Path, version: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    service = BuildService(project)
     events: list[dict[str, Any]] = []
-    service.listeners.append(events.append)
+    sink = Fanout()
+    sink.subscribe(lambda topic, event: events.append(event))
+    service = BuildService(project, events=sink)
     build = service.start(f"{_config_model(project)}@{version}", "ada")
     return service.wait(build["id"], timeout=600), events
 
@@ -197,14 +199,15 @@ def test_cancel_ends_the_build_and_what_it_started(project: Path, client: Any) -
         tag=f"jupyter-deploy-test/base:{os.urandom(4).hex()}",
         rm=True,
     )
-    service = BuildService(project)
     installing = []
 
-    def watch(event: dict[str, Any]) -> None:
+    def watch(topic: str, event: dict[str, Any]) -> None:
         if event["kind"] == "log" and any("pip install" in line for line in event["lines"]):
             installing.append(time.monotonic())
 
-    service.listeners.append(watch)
+    sink = Fanout()
+    sink.subscribe(watch)
+    service = BuildService(project, events=sink)
     try:
         build = service.start(f"{_config_model(project)}@v1", "ada", base.tags[0])
         deadline = time.monotonic() + 120

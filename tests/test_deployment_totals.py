@@ -70,8 +70,8 @@ async def _send(url: str, key: str, ok: int, invalid: int = 0) -> None:
 async def test_totals_are_exact_across_an_update_and_a_rollback(
     jp_fetch: Any, jp_serverapp: Any, project: Path
 ) -> None:
-    services = jp_serverapp.web_app.settings["jupyter_deploy_runs"]
-    services.metrics = MetricsSampler(clock=spaced_clock())
+    opened = await jp_serverapp.web_app.settings["jupyter_deploy_projects"].open(project.resolve())
+    opened.metrics = MetricsSampler(clock=spaced_clock())
     code, started = await call(jp_fetch, *ROOT, body={"project": "iris", "version": V1})
     assert code == 202, started
     key = started["api_key"]
@@ -116,7 +116,7 @@ async def test_totals_are_exact_across_an_update_and_a_rollback(
     again = await _metrics(jp_fetch)
     assert again["history"][: len(history)] == history
     # The server started again: the totals and the points come from the deployment's ledger.
-    services.metrics = MetricsSampler(clock=spaced_clock())
+    opened.metrics = MetricsSampler(clock=spaced_clock())
     restarted = await _metrics(jp_fetch)
     assert restarted["history"][: len(history)] == history
     assert (restarted["requests"], restarted["by_version"]) == (22, {V1: 13, V2: 9})

@@ -76,7 +76,7 @@ async def recorded(jp_fetch: Any, jp_serverapp: Any, project: Path) -> dict[str,
         body={"notebook": "proj/write.ipynb", "parameters": {"value": 1}},
     )
     assert code == 201, run
-    service = await jp_serverapp.web_app.settings["jupyter_deploy_runs"].get(project.resolve())
+    service = await jp_serverapp.web_app.settings["jupyter_deploy_projects"].runs(project.resolve())
     await service.wait([run["id"]])
     assert service.get(run["id"])["status"] == "succeeded"
     code, version = await call(

@@ -59,7 +59,7 @@ async def test_history_grows_while_no_panel_looks(
         monkeypatch.delenv(variable, raising=False)
     _git(project, "config", "user.name", GRACE[0])
     _git(project, "config", "user.email", GRACE[1])
-    services = jp_serverapp.web_app.settings["jupyter_deploy_runs"]
+    projects = jp_serverapp.web_app.settings["jupyter_deploy_projects"]
 
     code, started = await call(jp_fetch, *ROOT, body={"project": "iris", "version": V1})
     assert code == 202, started
@@ -71,8 +71,8 @@ async def test_history_grows_while_no_panel_looks(
     assert {e["action"] for e in deployed["events"]} >= {"create", "deploy"}
     assert {e["by"] for e in deployed["events"]} == {GRACE[0]}
 
-    sampler = services.metrics
-    deployments = await services.deployments(project.resolve())
+    deployments = await projects.deployments(project.resolve())
+    sampler = deployments.sampler
     sampled = f"{deployments.project_key}/{MODEL}"
     # Sampling has begun (a point needs two samples); nothing was sent before this point.
     anchor = len(await _history(sampler, sampled, 1)) - 1
@@ -90,8 +90,7 @@ async def test_history_grows_while_no_panel_looks(
     assert metrics["latency"]["count"] == 8
     assert metrics["by_version"] == {V1: 8}
 
-    sampling = services.sampling
-    assert sampling is not None
-    assert not sampling.done()
+    sampling = (await projects.open(project.resolve())).sampling
+    assert sampling.running
     await jp_serverapp.cleanup_extensions()  # the server's shutdown hooks
-    assert sampling.done()
+    assert not sampling.running

@@ -11,6 +11,7 @@ import pytest
 from runs_fixtures import CLOCK, make_project, write_notebook
 
 from jupyter_deploy.errors import Forbidden, InvalidInput, NotFound
+from jupyter_deploy.events import Fanout
 from jupyter_deploy.runs import Limits, RunService, read_parameters
 
 
@@ -28,9 +29,10 @@ async def run_to_end(
 
 
 async def test_sweep_runs_are_isolated_and_recorded(project: Path) -> None:
-    service = RunService(project, max_concurrency=2)
     events: list[dict] = []
-    service.listeners.append(events.append)
+    sink = Fanout()
+    sink.subscribe(lambda topic, event: events.append(event))
+    service = RunService(project, max_concurrency=2, events=sink)
     try:
         sweep, runs = await service.start_sweep(
             "write.ipynb", {"value": [1, 2]}, mode="grid", user="tester", limits=Limits()

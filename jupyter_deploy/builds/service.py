@@ -1,10 +1,10 @@
 """Builds of a project's versions: start one in its own worker process, follow it, cancel it,
-list them, read their logs. The server holds one BuildService per project; the CLI makes one
-for its command. Listeners hear `{"kind": "build", "build": {...}}` on every state change and
-`{"kind": "log", "build_id": ..., "offset": n, "lines": [...]}` for the log lines that arrived
-together (`offset`: the line number of the first), as they happen. A build started with its
-own `listener` (a deployment's) is reported to it as well, and to the service's listeners like
-any other, so the builds view and the event bus see it too."""
+list them, read their logs. Each open project (project/) holds one. Its event sink hears topic
+"build" with `{"kind": "build", "build": {...}}` on every state change and `{"kind": "log",
+"build_id": ..., "offset": n, "lines": [...]}` for the log lines that arrived together
+(`offset`: the line number of the first), as they happen. A build started with its own
+`listener` (a deployment's) is reported to it as well, and to the sink like any other, so the
+builds view and the event bus see it too."""
 
 import json
 import os
@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config import is_image_reference
 from ..errors import Conflict, InvalidInput, NotFound
+from ..events import Discard, EventSink
 from ..processes import identity, is_same_process, kill_tree
 from ..runs.records import ACTIVE, now
 from ..store import STATE_DIR, Store, open_store
@@ -34,12 +35,18 @@ _PRIVATE = ("worker_pid", "worker_started")
 
 
 class BuildService:
-    def __init__(self, project_dir: Path, store: Store | None = None, prefix: str = "") -> None:
+    def __init__(
+        self,
+        project_dir: Path,
+        store: Store | None = None,
+        prefix: str = "",
+        events: EventSink | None = None,
+    ) -> None:
         self.project_dir = project_dir.resolve()
         self.store = store or open_store(self.project_dir)
         self.records = BuildRecords(self.store)
         self.prefix = prefix
-        self.listeners: list[Listener] = []
+        self.events: EventSink = events or Discard()
         self._followers: dict[str, threading.Thread] = {}
         self._own_listeners: dict[str, Listener] = {}
 
@@ -265,6 +272,7 @@ class BuildService:
     def _notify(self, event: dict[str, Any]) -> None:
         event = {**event, "project": self.prefix}
         build_id = event.get("build_id") or event.get("build", {}).get("id")
+        self.events.emit("build", event)
         own = self._own_listeners.get(str(build_id))
-        for listener in [*self.listeners, *([own] if own is not None else [])]:
-            listener(event)
+        if own is not None:
+            own(event)

@@ -5,37 +5,31 @@ import argparse
 import sys
 from typing import Any
 
-from .. import identity, safe_json
-from ..builds.service import BuildService
+from .. import safe_json
 from ..errors import InvalidInput
 from ..fields import BuildId, ImageRef, VersionRef
+from ..project import Project
 from .arguments import typed
-from .runs import project_dir, project_option
-
-
-def _service(args: argparse.Namespace) -> BuildService:
-    return BuildService(project_dir(args))
-
-
-def _user(service: BuildService) -> str:
-    return identity.resolve(service.project_dir).name
+from .opening import in_project
+from .runs import project_option
 
 
 def _size(size: int) -> str:
     return f"{size / 1e6:,.0f} MB"
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    service = _service(args)
+@in_project
+def cmd_build(args: argparse.Namespace, project: Project) -> int:
+    service = project.builds
 
-    def show(event: dict[str, Any]) -> None:
-        if event["kind"] == "log":
+    def show(topic: str, event: dict[str, Any]) -> None:
+        if topic == "build" and event["kind"] == "log":
             for line in event["lines"]:
                 if not args.quiet or line.startswith("── "):
                     print(line, file=sys.stderr, flush=True)
 
-    service.listeners.append(show)
-    user = _user(service)
+    project.events.subscribe(show)
+    user = project.user
     build = service.start(args.version, user, args.base_image)
     try:
         build = service.wait(build["id"])
@@ -64,16 +58,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_builds(args: argparse.Namespace) -> int:
+@in_project
+def cmd_builds(args: argparse.Namespace, project: Project) -> int:
     if sum(x is not None for x in (args.version, args.log, args.cancel)) > 1:
         raise InvalidInput("give MODEL@vN, --log BUILD_ID or --cancel BUILD_ID, not several")
-    service = _service(args)
+    service = project.builds
     if args.log is not None:
         log = service.log(args.log)
         print("\n".join(log["lines"]))
         return 0
     if args.cancel is not None:
-        build = service.cancel(args.cancel, _user(service))
+        build = service.cancel(args.cancel, project.user)
         print(f"{build['version']}: build {build['id']} {build['status']}")
         return 0
     builds = service.listing(args.version)["builds"]

@@ -11,6 +11,7 @@ from .. import identity, safe_json
 from ..config import CONFIG_FILE_NAME, find_project
 from ..errors import InvalidInput, NotFound
 from ..fields import Concurrency, PathText, RunId, Seconds, Text, check
+from ..project import open_project
 from ..runs import Limits, RunService
 from ..runs.records import STATUSES
 from .arguments import typed
@@ -74,12 +75,12 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 async def _execute(project: Path, launch: Any, json_out: bool) -> int:
-    service = RunService(project)
-    try:
+    async with open_project(project) as opened:
+        service = opened.runs
         sweep, runs = await launch(service)
         progress = Progress(len(runs))
         if not json_out or sys.stderr.isatty():
-            service.listeners.append(progress)
+            opened.events.subscribe(lambda topic, run: progress(run) if topic == "run" else None)
         ids = [r["id"] for r in runs]
         try:
             await service.wait(ids)
@@ -92,8 +93,6 @@ async def _execute(project: Path, launch: Any, json_out: bool) -> int:
         final = [service.get(i) for i in ids]
         if sweep is not None:  # the counts as they are now, not as they were at submission
             sweep = service.sweep_dict(service.records.sweep(sweep["id"]) or sweep)
-    finally:
-        await service.close()
     if json_out:
         print(safe_json.dumps({"sweep": sweep, "runs": final} if sweep else final[0], indent=2))
     else:
@@ -165,13 +164,12 @@ def _print_table(runs: list[dict[str, Any]]) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    project = project_dir(args)
-    service = RunService(project)
-    try:
-        service.reconcile()
-        listing = service.listing(args.status)
-    finally:
-        asyncio.run(service.close())
+    async def read() -> dict[str, list[dict[str, Any]]]:
+        async with open_project(project_dir(args)) as opened:
+            opened.runs.reconcile()
+            return opened.runs.listing(args.status)
+
+    listing = asyncio.run(read())
     runs = listing["runs"]
     if args.sort:
         present = [r for r in runs if isinstance(r["metrics"].get(args.sort), int | float)]
@@ -191,11 +189,8 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     project = project_dir(args)
 
     async def cancel() -> dict[str, Any]:
-        service = RunService(project)
-        try:
-            return await service.cancel(args.run_id)
-        finally:
-            await service.close()
+        async with open_project(project) as opened:
+            return await opened.runs.cancel(args.run_id)
 
     run = asyncio.run(cancel())
     print(f"{run['id']} {run['status']}")

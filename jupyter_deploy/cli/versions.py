@@ -8,16 +8,14 @@ from typing import Any
 from .. import identity, safe_json
 from ..errors import InvalidInput
 from ..fields import ModelName, RunId, Stage, VersionRef
+from ..project import Project
 from ..schema import fields
-from ..versions import Versions, stages
 from ..versions import restore as restoring
+from ..versions import stages
 from ..versions.diff import diff
 from .arguments import typed
-from .runs import project_dir, project_option
-
-
-def _versions(args: argparse.Namespace) -> Versions:
-    return Versions(project_dir(args))
+from .opening import in_project
+from .runs import project_option
 
 
 def _metrics_text(metrics: dict[str, Any], limit: int = 3) -> str:
@@ -33,9 +31,10 @@ def _storing(name: str, done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-def cmd_create(args: argparse.Namespace) -> int:
-    versions = _versions(args)
-    who = identity.resolve(versions.project_dir)
+@in_project
+def cmd_create(args: argparse.Namespace, project: Project) -> int:
+    versions = project.versions
+    who = identity.resolve(project.dir)
     version = versions.promote(args.run_id, who, _storing, copy=args.copy)
     if args.json:
         print(safe_json.dumps(version, indent=2))
@@ -48,8 +47,9 @@ def cmd_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    versions = _versions(args)
+@in_project
+def cmd_list(args: argparse.Namespace, project: Project) -> int:
+    versions = project.versions
     if args.model is not None and args.model != versions.model:
         raise InvalidInput(
             f"no model {args.model!r} in {versions.project_dir}: its model is {versions.model!r}"
@@ -71,8 +71,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    version = _versions(args).show(args.version)
+@in_project
+def cmd_show(args: argparse.Namespace, project: Project) -> int:
+    version = project.versions.show(args.version)
     if args.json:
         print(safe_json.dumps(version, indent=2))
         return 0
@@ -115,8 +116,9 @@ def _size(size: int) -> str:
     return f"{value:.1f} GiB"
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    changes = diff(_versions(args), args.old, args.new)
+@in_project
+def cmd_diff(args: argparse.Namespace, project: Project) -> int:
+    changes = diff(project.versions, args.old, args.new)
     if args.json:
         print(safe_json.dumps(changes, indent=2))
         return 0
@@ -143,8 +145,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 _VERBS = {"create": "create", "overwrite": "overwrite", "unchanged": "keep (already this version)"}
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    versions = _versions(args)
+@in_project
+def cmd_restore(args: argparse.Namespace, project: Project) -> int:
+    versions = project.versions
     planned = restoring.plan(versions, args.version)
     print(f"Restoring {planned['version']} into {versions.project_dir}:")
     for item in planned["files"]:
@@ -168,17 +171,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stage_set(args: argparse.Namespace) -> int:
-    versions = _versions(args)
-    assignment = stages.assign(
-        versions, args.version, args.stage, identity.resolve(versions.project_dir)
-    )
+@in_project
+def cmd_stage_set(args: argparse.Namespace, project: Project) -> int:
+    versions = project.versions
+    assignment = stages.assign(versions, args.version, args.stage, identity.resolve(project.dir))
     print(f"{args.stage}: {versions.model}@{assignment['version']} (tag {assignment['tag']})")
     return 0
 
 
-def cmd_stage_history(args: argparse.Namespace) -> int:
-    assignments = stages.history(_versions(args))
+@in_project
+def cmd_stage_history(args: argparse.Namespace, project: Project) -> int:
+    assignments = stages.history(project.versions)
     if args.json:
         print(safe_json.dumps({"assignments": assignments}, indent=2))
         return 0

@@ -9,7 +9,6 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,16 +16,15 @@ from typing import Any
 
 from ..config import ProjectConfig, load_config
 from ..errors import InvalidInput, NotFound
+from ..events import EventSink
 from ..paths import resolve_inside
 from ..processes import identity, is_same_process, kill_tree
-from ..store import STATE_DIR, open_store
+from ..store import STATE_DIR, Store, open_store
 from . import workspace
 from .parameters import Parameter, check_values, parameters_of, read_notebook
 from .pool import WorkerGone, WorkerPool, WorkerProcess
 from .records import FINAL, STATUSES, RunRecords, now, timestamp
 from .sweep import expand
-
-Listener = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -85,16 +83,21 @@ class RunService:
         display_prefix: str = "",
         max_concurrency: int | None = None,
         keep_warm: bool = False,
+        store: Store | None = None,
+        events: EventSink | None = None,
     ) -> None:
+        """`store`: the project's, when its owner (project/) shares it, else one of its own;
+        `events`: where run events go (topic "run"); None: nobody watches, none are made."""
         self.project_dir = project_dir.resolve()
         self.prefix = display_prefix
         self.max_concurrency = max_concurrency or os.cpu_count() or 2
         # Keep a kernel started for the next run even when none is queued: the server does, so a
         # click runs at once; the CLI does not, so it exits without starting kernels for nothing.
         self.keep_warm = keep_warm
-        self.store = open_store(self.project_dir)
+        self._own_store = store is None
+        self.store = store or open_store(self.project_dir)
         self.records = RunRecords(self.store)
-        self.listeners: list[Listener] = []
+        self.events = events
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._workers: dict[str, WorkerProcess] = {}
         self._pools: dict[str, WorkerPool] = {}
@@ -504,22 +507,21 @@ class RunService:
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         await asyncio.gather(*(p.close() for p in self._pools.values()), return_exceptions=True)
         self._log.close()
-        self.store.close()
+        if self._own_store:
+            self.store.close()
 
     # ----------------------------------------------------------------------- events
     async def _row(self, run_id: str) -> dict[str, Any] | None:
         return await asyncio.to_thread(self.records.get, run_id)
 
     async def _emit(self, run_id: str, with_sweep: bool = True) -> None:
-        """Tell listeners about a run; `with_sweep=False` for cell progress, which changes none of
-        its sweep's counts (listeners keep the sweep they last saw)."""
-        if not self.listeners:
+        """Tell the event sink about a run; `with_sweep=False` for cell progress, which changes
+        none of its sweep's counts (watchers keep the sweep they last saw)."""
+        if self.events is None:
             return
         event = await asyncio.to_thread(self._event, run_id, with_sweep)
-        if event is None:
-            return
-        for listener in list(self.listeners):
-            listener(event)
+        if event is not None:
+            self.events.emit("run", event)
 
     def _event(self, run_id: str, with_sweep: bool) -> dict[str, Any] | None:
         row = self.records.get(run_id)

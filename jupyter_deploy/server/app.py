@@ -10,8 +10,8 @@ from .._version import __version__
 from .build_handlers import build_handlers
 from .deployment_handlers import deployment_handlers
 from .handlers import UnknownRouteHandler, handlers
+from .projects import SAMPLE_EVERY_S, SCHEMA_FILES, Projects
 from .run_handlers import run_handlers
-from .services import SAMPLE_EVERY_S, SCHEMA_FILES, RunServices
 from .version_handlers import version_handlers
 
 
@@ -38,8 +38,8 @@ class DeployApp(ExtensionApp):
             event_logger.emit(schema_id=schema_id, data=data)
 
         root = Path(serverapp.root_dir).expanduser().resolve()
-        self.runs = RunServices(root, emit, self.metrics_interval, self.log)
-        self.settings.update({"jupyter_deploy_runs": self.runs})
+        self.projects = Projects(root, emit, self.metrics_interval, self.log)
+        self.settings.update({"jupyter_deploy_projects": self.projects})
 
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes each route with the server's base_url.
@@ -49,4 +49,4 @@ class DeployApp(ExtensionApp):
 
     async def stop_extension(self) -> None:
         # Runs and builds still in flight become interrupted; nothing they started is orphaned.
-        await self.runs.close()
+        await self.projects.close()

@@ -18,8 +18,8 @@ from ..identity import Identity
 from ..paths import relative_to_root, resolve_inside
 from .errors import status_for
 from .identity import named_user
+from .projects import Projects
 from .requests import Folder, Model, names, parse_body, validate
-from .services import RunServices
 
 API_HEADER = "X-Jupyter-Deploy-Api"
 
@@ -32,9 +32,9 @@ class BaseHandler(APIHandler):
         return Path(self.settings["server_root_dir"]).expanduser()
 
     @property
-    def services(self) -> RunServices:
-        services: RunServices = self.settings["jupyter_deploy_runs"]
-        return services
+    def services(self) -> Projects:
+        projects: Projects = self.settings["jupyter_deploy_projects"]
+        return projects
 
     async def who(self, project_dir: Path) -> Identity:
         """Who does this request's work in `project_dir`: the one answer recorded on runs,

@@ -26,11 +26,11 @@ class RunsBase(BaseHandler):
         project = find_project(path.parent, self.root_dir)
         if project is None:
             raise InvalidInput(f"{field}: not inside a project (no {CONFIG_FILE_NAME} above it)")
-        service = await self.services.get(project)
+        service = await self.services.runs(project)
         return service, path.relative_to(project).as_posix()
 
     async def project_service(self, project: str) -> RunService:
-        return await self.services.get(self.services.project_dir(project))
+        return await self.services.runs(self.services.project_dir(project))
 
     @staticmethod
     def limits(body: RunBody) -> Limits:

@@ -26,10 +26,8 @@ class VersionsBase(BaseHandler):
     auth_resource = "jupyter_deploy:versions"
 
     async def versions(self, project: str) -> Versions:
-        project_dir = self.services.project_dir(project)
-        return await asyncio.to_thread(
-            lambda: Versions(project_dir, self.services.store(project_dir))
-        )
+        opened = await self.services.open(self.services.project_dir(project))
+        return await asyncio.to_thread(lambda: opened.versions)
 
 
 class VersionsHandler(VersionsBase):
