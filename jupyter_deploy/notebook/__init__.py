@@ -37,18 +37,13 @@ def _project_dir(project: str | Path | None) -> Path:
 
 @contextmanager
 def _deployments(project_dir: Path) -> Iterator["Deployments"]:
-    """The project's deployments service, its store closed after use: the one place a notebook
-    opens a project. Imported here: it brings the store, the targets and the docker SDK, which
+    """The project's deployments service, opened as every face opens a project and closed
+    after use. Imported here: it brings the store, the targets and the docker SDK, which
     `call_endpoint` never needs."""
-    from ..deployments.service import Deployments
+    from ..project import open_project
 
-    deployments = Deployments(project_dir)
-    try:
-        yield deployments
-    finally:
-        store = getattr(deployments, "store", None)
-        if store is not None and hasattr(store, "close"):
-            store.close()
+    with open_project(project_dir) as project:
+        yield project.deployments
 
 
 def _lookup(name: str | None, project: str | Path | None) -> dict[str, Any]:
