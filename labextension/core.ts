@@ -46,17 +46,15 @@ export class DeployCore implements IDeployCore, IDisposable {
     return this._deploymentEvents;
   }
 
-  get isDisposed(): boolean {
-    return this._isDisposed;
-  }
+  /** Whether the core stopped reading the stream. */
+  isDisposed = false;
 
   dispose(): void {
-    if (this._isDisposed) {
-      return;
+    if (!this.isDisposed) {
+      this.isDisposed = true;
+      this._stream.disconnect(this._onEmission, this);
+      Signal.clearData(this);
     }
-    this._isDisposed = true;
-    this._stream.disconnect(this._onEmission, this);
-    Signal.clearData(this);
   }
 
   private _onEmission(_: unknown, emission: Emission): void {
@@ -77,7 +75,6 @@ export class DeployCore implements IDeployCore, IDisposable {
   }
 
   private readonly _stream: ISignal<unknown, Emission>;
-  private _isDisposed = false;
   private readonly _runEvents = new Signal<IDeployCore, IRunEvent>(this);
   private readonly _buildEvents = new Signal<IDeployCore, BuildEvent>(this);
   private readonly _deploymentEvents = new Signal<

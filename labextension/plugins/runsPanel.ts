@@ -1,21 +1,17 @@
-import {
-  ILayoutRestorer,
-  type JupyterFrontEnd,
-  type JupyterFrontEndPlugin
-} from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  WidgetTracker,
-  type MainAreaWidget
-} from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { WidgetTracker, type MainAreaWidget } from '@jupyterlab/apputils';
 
 import type { Run } from '../api';
 import type { RunsWidget } from '../components/RunsWidget';
 import { runParametersIcon } from '../icons';
-import { IDeployCore } from '../tokens';
+import type { IDeployCore } from '../tokens';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
-import { addCommand, listenWhile, mainAreaTab, showTab } from './shell';
+import {
+  addCommand,
+  listenWhile,
+  mainAreaTab,
+  panelPlugin,
+  showTab
+} from './shell';
 
 /** DOM id of the runs panel. */
 const RUNS_PANEL_ID = 'jupyter-deploy-runs';
@@ -23,20 +19,11 @@ const RUNS_PANEL_ID = 'jupyter-deploy-runs';
 type RunsPanel = MainAreaWidget<RunsWidget>;
 
 /** The main-area "Runs" panel: runs and sweeps of a project, live. */
-export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
+export const runsPanelPlugin = panelPlugin({
   id: 'jupyter-deploy:runs-panel',
   description:
     'Adds the Runs panel: the runs and sweeps of a project, with live progress.',
-  autoStart: true,
-  requires: [IDeployCore],
-  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    core: IDeployCore,
-    restorer: ILayoutRestorer | null,
-    fileBrowser: IDefaultFileBrowser | null,
-    palette: ICommandPalette | null
-  ): void => {
+  activate: ({ app, core, restorer, fileBrowser, palette }) => {
     const tracker = new WidgetTracker<RunsPanel>({
       namespace: 'jupyter-deploy-runs'
     });
@@ -113,7 +100,7 @@ export const runsPanelPlugin: JupyterFrontEndPlugin<void> = {
       });
     }
   }
-};
+});
 
 async function createPanel(
   core: IDeployCore,

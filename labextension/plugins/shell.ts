@@ -1,12 +1,57 @@
-import type { JupyterFrontEnd } from '@jupyterlab/application';
 import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import {
+  ICommandPalette,
   MainAreaWidget,
-  type ICommandPalette,
   type WidgetTracker
 } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { LabIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
+
+import { IDeployCore } from '../tokens';
+
+/** What a plugin adding a panel or a sidebar gets at activation. */
+export interface IPanelContext {
+  app: JupyterFrontEnd;
+  core: IDeployCore;
+  restorer: ILayoutRestorer | null;
+  fileBrowser: IDefaultFileBrowser | null;
+  palette: ICommandPalette | null;
+}
+
+export interface IPanelPluginSpec {
+  id: string;
+  description: string;
+  activate(context: IPanelContext): void;
+}
+
+/**
+ * A plugin that adds a panel or a sidebar: it requires the core, and uses
+ * the layout restorer, the default file browser and the palette when there.
+ */
+export function panelPlugin(
+  spec: IPanelPluginSpec
+): JupyterFrontEndPlugin<void> {
+  return {
+    id: spec.id,
+    description: spec.description,
+    autoStart: true,
+    requires: [IDeployCore],
+    optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
+    activate: (
+      app: JupyterFrontEnd,
+      core: IDeployCore,
+      restorer: ILayoutRestorer | null,
+      fileBrowser: IDefaultFileBrowser | null,
+      palette: ICommandPalette | null
+    ): void => spec.activate({ app, core, restorer, fileBrowser, palette })
+  };
+}
 
 /** What `app.commands.addCommand` takes. */
 type CommandOptions = Parameters<JupyterFrontEnd['commands']['addCommand']>[1];

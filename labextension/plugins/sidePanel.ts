@@ -1,7 +1,7 @@
-import type { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
-import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { SidePanel, type LabIcon } from '@jupyterlab/ui-components';
 import { Panel, Widget } from '@lumino/widgets';
+
+import type { IPanelContext } from './shell';
 
 /** A model that shows something about the file browser's folder. */
 export interface IFolderModel {
@@ -26,9 +26,11 @@ export interface IFolderSidebarOptions {
  * it is shown, not on every folder change.
  */
 export function addFolderSidebar(
-  app: JupyterFrontEnd,
-  restorer: ILayoutRestorer | null,
-  fileBrowser: IDefaultFileBrowser | null,
+  {
+    app,
+    restorer,
+    fileBrowser
+  }: Pick<IPanelContext, 'app' | 'restorer' | 'fileBrowser'>,
   options: IFolderSidebarOptions
 ): SidePanel {
   const { id, label, model } = options;

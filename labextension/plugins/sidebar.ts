@@ -1,10 +1,3 @@
-import {
-  ILayoutRestorer,
-  type JupyterFrontEnd,
-  type JupyterFrontEndPlugin
-} from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 
 // The sidebar is restorable and may be open at start-up, so activation
@@ -14,39 +7,32 @@ import { DoctorWidget } from '../components/DoctorWidget';
 import { deployIcon, runParametersIcon } from '../icons';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { DoctorModel } from '../models/doctor';
-import { IDeployCore } from '../tokens';
 import { CommandIDs, stringArgs } from './commands';
-import { addCommand } from './shell';
+import { addCommand, panelPlugin } from './shell';
 import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
 export const SIDEBAR_ID = 'jupyter-deploy-sidebar';
 
 /** The left sidebar "Deploy": environment report for the current folder. */
-export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+export const sidebarPlugin = panelPlugin({
   id: 'jupyter-deploy:sidebar',
   description:
     'Adds the Deploy sidebar, which reports whether the current folder can be deployed.',
-  autoStart: true,
-  requires: [IDeployCore],
-  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    core: IDeployCore,
-    restorer: ILayoutRestorer | null,
-    fileBrowser: IDefaultFileBrowser | null,
-    palette: ICommandPalette | null
-  ): void => {
+  activate: ({ app, core, restorer, fileBrowser, palette }) => {
     const model = new DoctorModel({ client: core.client });
-    const panel = addFolderSidebar(app, restorer, fileBrowser, {
-      id: SIDEBAR_ID,
-      label: 'Deploy',
-      className: 'jp-DeploySidebar',
-      icon: deployIcon,
-      rank: 650,
-      content: new DoctorWidget(model),
-      model
-    });
+    const panel = addFolderSidebar(
+      { app, restorer, fileBrowser },
+      {
+        id: SIDEBAR_ID,
+        label: 'Deploy',
+        className: 'jp-DeploySidebar',
+        icon: deployIcon,
+        rank: 650,
+        content: new DoctorWidget(model),
+        model
+      }
+    );
     panel.toolbar.addItem(
       'runs',
       new ToolbarButton({
@@ -78,4 +64,4 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
       palette
     );
   }
-};
+});

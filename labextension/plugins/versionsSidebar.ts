@@ -1,14 +1,4 @@
-import {
-  ILayoutRestorer,
-  type JupyterFrontEnd,
-  type JupyterFrontEndPlugin
-} from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  WidgetTracker,
-  type MainAreaWidget
-} from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { WidgetTracker, type MainAreaWidget } from '@jupyterlab/apputils';
 
 import type { DeployClient } from '../api';
 import type { IVersionActions } from '../components/VersionDetails';
@@ -28,9 +18,14 @@ import {
 } from '../models/deployments';
 // eslint-disable-next-line jupyter/prefer-lazy-imports
 import { VersionsModel } from '../models/versions';
-import { IDeployCore } from '../tokens';
 import { ArgDocs, CommandIDs, stringArgs } from './commands';
-import { addCommand, listenWhile, mainAreaTab, showTab } from './shell';
+import {
+  addCommand,
+  listenWhile,
+  mainAreaTab,
+  panelPlugin,
+  showTab
+} from './shell';
 import { addFolderSidebar } from './sidePanel';
 
 /** DOM id of the sidebar, also its layout-restorer key. */
@@ -39,20 +34,11 @@ export const VERSIONS_SIDEBAR_ID = 'jupyter-deploy-versions';
 type CompareTab = MainAreaWidget<VersionCompareWidget>;
 
 /** The left sidebar "Model versions": history, details, compare, restore. */
-export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
+export const versionsSidebarPlugin = panelPlugin({
   id: 'jupyter-deploy:versions-sidebar',
   description:
     'Adds the Model versions sidebar: the versions of the current project, their details, comparison, stages, restore, and where they are deployed.',
-  autoStart: true,
-  requires: [IDeployCore],
-  optional: [ILayoutRestorer, IDefaultFileBrowser, ICommandPalette],
-  activate: (
-    app: JupyterFrontEnd,
-    core: IDeployCore,
-    restorer: ILayoutRestorer | null,
-    fileBrowser: IDefaultFileBrowser | null,
-    palette: ICommandPalette | null
-  ): void => {
+  activate: ({ app, core, restorer, fileBrowser, palette }) => {
     const client = core.client;
     const model = new VersionsModel({ client });
     const builds = new BuildsModel({ client });
@@ -94,16 +80,19 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
           });
         })
     };
-    const panel = addFolderSidebar(app, restorer, fileBrowser, {
-      id: VERSIONS_SIDEBAR_ID,
-      label: 'Model versions',
-      className: 'jp-DeployVersionsSidebar',
-      icon: versionsIcon,
-      // Just below the Deploy sidebar (rank 650).
-      rank: 660,
-      content: new VersionsWidget(model, actions, builds, deployments),
-      model
-    });
+    const panel = addFolderSidebar(
+      { app, restorer, fileBrowser },
+      {
+        id: VERSIONS_SIDEBAR_ID,
+        label: 'Model versions',
+        className: 'jp-DeployVersionsSidebar',
+        icon: versionsIcon,
+        // Just below the Deploy sidebar (rank 650).
+        rank: 660,
+        content: new VersionsWidget(model, actions, builds, deployments),
+        model
+      }
+    );
 
     // Build progress and log lines, and deployments as operations end, are
     // pushed by the server.
@@ -202,7 +191,7 @@ export const versionsSidebarPlugin: JupyterFrontEndPlugin<void> = {
       });
     }
   }
-};
+});
 
 async function createCompareTab(
   client: DeployClient,
