@@ -23,7 +23,7 @@ import jupyter_deploy
 from jupyter_deploy import notebook
 from jupyter_deploy.errors import NotFound
 from jupyter_deploy.notebook import CallFailed, DeploymentStatus, call_endpoint, measure
-from jupyter_deploy.notebook.status import _timestamp
+from jupyter_deploy.notebook.report import _timestamp
 
 AUTH = {"authorization": f"Bearer {KEY}"}
 

@@ -3,7 +3,7 @@ version, replicas, uptime, traffic, latency, recent events) and `jupyter_deploy.
 records)` asks its endpoint for predictions with the user's key.
 
 The network parts take the endpoint and key explicitly (`call_endpoint` in client.py, `measure`
-in status.py); `status` and `call` only find the deployment, so they stay thin over the
+in report.py); `status` and `call` only find the deployment, so they stay thin over the
 deployments service."""
 
 from collections.abc import Iterator, Mapping
@@ -15,8 +15,8 @@ from ..config import CONFIG_FILE_NAME, find_project, load_config
 from ..deployments.ledger import LedgerFile
 from ..errors import NotFound
 from .client import CallFailed, call_endpoint, read_key
-from .status import DeploymentStatus, Measured, measure
-from .status import _timestamp as _timestamp  # where callers have always read it
+from .report import DeploymentStatus, Measured, measure
+from .report import _timestamp as _timestamp  # where callers have always read it
 
 if TYPE_CHECKING:
     from ..deployments.service import Deployments

@@ -1,5 +1,5 @@
 """The deployment card as HTML: markup and styles only. Every value arrives as text already
-worded (status.py) and is escaped here, so nothing a deployment holds becomes markup."""
+worded (report.py) and is escaped here, so nothing a deployment holds becomes markup."""
 
 import html
 from collections.abc import Sequence
