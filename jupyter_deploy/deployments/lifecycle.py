@@ -6,6 +6,7 @@ recorded with who did it and when."""
 from typing import Any
 
 from ..errors import Conflict, DeployError
+from ..targets.base import Replica
 from ..versions import Versions
 from . import rollout
 from .context import DeploymentContext
@@ -73,11 +74,13 @@ def carry_out(context: DeploymentContext, accepted: Accepted) -> dict[str, Any]:
     """Do the accepted operation; its outcome is recorded whatever happens."""
     operation = accepted.operation
     name = accepted.deployment["name"]
+    listed = None
     try:
         if operation.data["action"] == "down":
             rollout.down(context, accepted)
         else:
-            rollout.up(context, accepted)
+            # The replicas the update listed after its drain: not asked of the engine again.
+            listed = rollout.up(context, accepted)
     except DeployError as exc:
         operation.end({"code": exc.code, "message": exc.message, "log": _log_of(exc)})
         emit_status(context, name)
@@ -88,11 +91,13 @@ def carry_out(context: DeploymentContext, accepted: Accepted) -> dict[str, Any]:
         emit_status(context, name)
         raise
     operation.end()
-    return emit_status(context, name)
+    return emit_status(context, name, listed)
 
 
-def emit_status(context: DeploymentContext, name: str) -> dict[str, Any]:
-    current = status(context, name)
+def emit_status(
+    context: DeploymentContext, name: str, listed: list[Replica] | None = None
+) -> dict[str, Any]:
+    current = status(context, name, listed=listed)
     context.emit("deployment", name, current)
     return current
 

@@ -34,7 +34,8 @@ class DeployFailed(DeployError):
         self.log = log
 
 
-def up(context: DeploymentContext, accepted: Accepted) -> None:
+def up(context: DeploymentContext, accepted: Accepted) -> list[Replica] | None:
+    """Returns the deployment's replicas when it listed them after the switch (an update)."""
     operation = accepted.operation
     name = accepted.deployment["name"]
     row = context.row(name)
@@ -68,7 +69,7 @@ def up(context: DeploymentContext, accepted: Accepted) -> None:
         # The endpoint's uptime: an update or a rollback does not begin it again.
         live_since=(row["live_since"] if row["status"] == "running" else None) or now(),
     )
-    stop_replicas(context, row, target, old, operation, keep=new)
+    listed = stop_replicas(context, row, target, old, operation, keep=new)
     took = round(time.monotonic() - began, 2)
     # Clean-up, not a step of the operation: what went is in the history's detail.
     removed = artifacts.collect_garbage()
@@ -76,6 +77,7 @@ def up(context: DeploymentContext, accepted: Accepted) -> None:
     if removed:
         detail["images_removed"] = removed
     context.records.event(name, by, action, tag, "succeeded", detail)
+    return listed
 
 
 def down(context: DeploymentContext, accepted: Accepted) -> None:
@@ -139,11 +141,12 @@ def stop_replicas(
     operation: Operation | None,
     keep: list[Replica] | None = None,
     grace_s: float = DRAIN_S,
-) -> None:
+) -> list[Replica] | None:
     """Stop replicas the gateway no longer sends requests to, each read one last time once
     drained, so that what it answered since the last scrape stays in the totals. Called
     with the deployment's lock held: then `keep` is every replica left, and the ledger
-    forgets any other (one that vanished unseen keeps the values last read)."""
+    forgets any other (one that vanished unseen keeps the values last read). Returns the
+    replicas that stay as listed after the drain (None when there was nothing to stop)."""
     now_listed: dict[str, Replica] = {}
     if leaving:
         context.gateway(row).wait_drained(grace_s)
@@ -159,6 +162,10 @@ def stop_replicas(
         target.stop(replica, grace_s)
     with ledger.changing() as recorded:
         recorded.ledger.retire_absent({replica_dict(r)["id"] for r in keep or []})
+    if not leaving:
+        return None
+    gone = {replica.id for replica in leaving}
+    return [replica for replica in now_listed.values() if replica.id not in gone]
 
 
 def replica_spec(
