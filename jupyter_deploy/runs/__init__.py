@@ -1,7 +1,8 @@
 """Parameterized notebook runs and sweeps (papermill), each in its own workspace and kernel."""
 
+from .outcomes import Limits
 from .parameters import Parameter, check_values, parse_cli_value, read_parameters
-from .service import Limits, RunService
+from .service import RunService
 from .sweep import expand
 
 __all__ = [

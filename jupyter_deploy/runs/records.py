@@ -1,6 +1,7 @@
 """Run and sweep rows in the project's store; conditional updates make status changes atomic
 across the processes (server, CLI) that share the database."""
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,11 +11,58 @@ from ..clock import now, timestamp
 from ..store import Store
 from ..store.rows import get_row, update_row
 from ..store.schema import runs, sweeps
+from .outcomes import Limits
 
 ACTIVE = ("queued", "running")
 FINAL = ("succeeded", "failed", "cancelled", "interrupted")
 STATUSES = (*ACTIVE, *FINAL)
-__all__ = ["ACTIVE", "FINAL", "STATUSES", "RunRecords", "now", "timestamp"]
+__all__ = ["ACTIVE", "FINAL", "STATUSES", "RunRecords", "new_runs", "new_sweep", "now", "timestamp"]
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+def new_sweep(notebook: str, mode: str, concurrency: int, total: int, user: str) -> dict[str, Any]:
+    return {
+        "id": _new_id("s"),
+        "notebook": notebook,
+        "mode": mode,
+        "concurrency": concurrency,
+        "total": total,
+        "created_at": now(),
+        "created_by": user,
+    }
+
+
+def new_runs(
+    notebook: str,
+    parameter_sets: list[dict[str, Any]],
+    sweep: dict[str, Any] | None,
+    user: str,
+    limits: Limits,
+    owner: tuple[int, float | None],
+) -> list[dict[str, Any]]:
+    """Queued runs of `notebook`, one per parameter set, owned by the process `owner` (pid and
+    start time: another process reconciling knows whether it still runs them)."""
+    created = sweep["created_at"] if sweep else now()
+    return [
+        {
+            "id": _new_id("r"),
+            "sweep_id": sweep["id"] if sweep else None,
+            "notebook": notebook,
+            "parameters": values,
+            "status": "queued",
+            "created_at": created,
+            "created_by": user,
+            "cell_timeout": limits.cell_timeout,
+            "time_limit": limits.time_limit,
+            "cancel_requested": False,
+            "owner_pid": owner[0],
+            "owner_started": owner[1],
+        }
+        for values in parameter_sets
+    ]
 
 
 class RunRecords:

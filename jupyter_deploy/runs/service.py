@@ -5,11 +5,7 @@ both share the project's database, so either can see and cancel the other's runs
 """
 
 import asyncio
-import json
-import math
 import os
-import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,59 +16,12 @@ from ..events import EventSink
 from ..paths import resolve_inside
 from ..processes import identity, is_same_process, kill_tree
 from ..store import STATE_DIR, Store, open_store
-from . import workspace
+from . import outcomes, views, workspace
+from .outcomes import Limits
 from .parameters import Parameter, check_values, parameters_of, read_notebook
 from .pool import WorkerGone, WorkerPool, WorkerProcess
-from .records import FINAL, STATUSES, RunRecords, now, timestamp
+from .records import FINAL, STATUSES, RunRecords, new_runs, new_sweep, now, timestamp
 from .sweep import expand
-
-
-@dataclass(frozen=True)
-class Limits:
-    cell_timeout: float | None = None
-    time_limit: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("cell_timeout", "time_limit"):
-            value = getattr(self, name)
-            # The edges refuse these first; the core still never stores NaN ("no limit") or inf.
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-                or value <= 0
-            ):
-                raise InvalidInput(f"{name}: expected a finite number of seconds above 0")
-
-
-def _new_id(prefix: str) -> str:
-    return f"{prefix}-{secrets.token_hex(5)}"
-
-
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """DVC-style metrics may nest; the runs table wants flat, scalar columns."""
-    flat: dict[str, Any] = {}
-    if isinstance(data, dict):
-        for key, value in data.items():
-            flat.update(_flatten(value, f"{prefix}{key}."))
-    elif isinstance(data, int | float | str | bool) and prefix:
-        flat[prefix[:-1]] = data
-    return flat
-
-
-def _locate_cell(notebook: Path, error: dict[str, Any], fallback_id: str | None) -> dict[str, Any]:
-    """The failing cell's index in the saved output notebook (the one a person opens)."""
-    cell_id = error.pop("cell_id", None) or fallback_id
-    error["cell_index"] = None
-    try:
-        cells = read_notebook(notebook)["cells"]
-    except (InvalidInput, NotFound):
-        return error
-    for index, cell in enumerate(cells):
-        if cell_id is not None and cell.get("id") == cell_id:
-            error["cell_index"] = index
-            break
-    return error
 
 
 class RunService:
@@ -109,10 +58,11 @@ class RunService:
         self._log = (log_dir / "workers.log").open("a", encoding="utf-8")
 
     # ----------------------------------------------------------------- paths and display
-    def _shown(self, rel: str | None) -> str | None:
-        if rel is None:
-            return None
-        return f"{self.prefix}/{rel}" if self.prefix else rel
+    def run_dict(self, row: dict[str, Any]) -> dict[str, Any]:
+        return views.run_dict(row, self.prefix)
+
+    def sweep_dict(self, sweep: dict[str, Any]) -> dict[str, Any]:
+        return views.sweep_dict(sweep, self.records.find(sweep_id=sweep["id"]), self.prefix)
 
     def notebook_rel(self, notebook: str) -> str:
         """A notebook path relative to the project, refused if it leaves the project."""
@@ -122,47 +72,6 @@ class RunService:
         if not path.is_file():
             raise NotFound(f"notebook {notebook!r} does not exist")
         return path.relative_to(self.project_dir).as_posix()
-
-    def run_dict(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": row["id"],
-            "sweep_id": row["sweep_id"],
-            "project": self.prefix,
-            "notebook": self._shown(row["notebook"]),
-            "parameters": row["parameters"],
-            "status": row["status"],
-            "created_at": row["created_at"],
-            "started_at": row["started_at"],
-            "finished_at": row["finished_at"],
-            "duration_s": row["duration_s"],
-            "created_by": row["created_by"],
-            "progress": {"cell": row["progress_cell"] or 0, "total": row["progress_total"] or 0},
-            "output_notebook": self._shown(row["output_notebook"]),
-            "metrics": row["metrics"] or {},
-            "files": row["files"] or [],
-            "environment": row["environment"],
-            "error": row["error"],
-            "cell_timeout": row["cell_timeout"],
-            "time_limit": row["time_limit"],
-        }
-
-    def sweep_dict(self, sweep: dict[str, Any]) -> dict[str, Any]:
-        members = self.records.find(sweep_id=sweep["id"])
-        counts = {s: 0 for s in STATUSES}
-        for run in members:
-            counts[run["status"]] += 1
-        done = [r["duration_s"] for r in members if r["duration_s"] is not None]
-        remaining = counts["queued"] + counts["running"]
-        eta = None
-        if done and remaining:
-            eta = round(sum(done) / len(done) * remaining / max(1, sweep["concurrency"]), 1)
-        return {
-            **sweep,
-            "notebook": self._shown(sweep["notebook"]),
-            "project": self.prefix,
-            "counts": counts,
-            "eta_s": eta,
-        }
 
     # ----------------------------------------------------------------------- queries
     def parameters(self, notebook_rel: str) -> list[Parameter]:
@@ -216,35 +125,12 @@ class RunService:
             raise InvalidInput(
                 f"concurrency: expected an integer of at least 1, got {concurrency!r}"
             )
-        created = now()
-        sweep: dict[str, Any] | None = None
+        sweep = None
         if sweep_mode is not None:
-            sweep = {
-                "id": _new_id("s"),
-                "notebook": notebook_rel,
-                "mode": sweep_mode,
-                "concurrency": concurrency or self.max_concurrency,
-                "total": len(checked),
-                "created_at": created,
-                "created_by": user,
-            }
-        rows: list[dict[str, Any]] = [
-            {
-                "id": _new_id("r"),
-                "sweep_id": sweep["id"] if sweep else None,
-                "notebook": notebook_rel,
-                "parameters": values,
-                "status": "queued",
-                "created_at": created,
-                "created_by": user,
-                "cell_timeout": limits.cell_timeout,
-                "time_limit": limits.time_limit,
-                "cancel_requested": False,
-                "owner_pid": self._me[0],
-                "owner_started": self._me[1],
-            }
-            for values in checked
-        ]
+            sweep = new_sweep(
+                notebook_rel, sweep_mode, concurrency or self.max_concurrency, len(checked), user
+            )
+        rows = new_runs(notebook_rel, checked, sweep, user, limits, self._me)
         await asyncio.to_thread(self.records.insert, sweep, rows)
         if sweep is not None:
             self._sweep_slots[sweep["id"]] = asyncio.Semaphore(sweep["concurrency"])
@@ -381,27 +267,11 @@ class RunService:
         except (TimeoutError, asyncio.TimeoutError):  # one class from 3.11; two on 3.10
             ended = loop.time()
             await worker.kill()
-            outcome = {
-                "status": "failed",
-                "error": {
-                    "kind": "time_limit",
-                    "cell_id": outcome.get("cell_id"),
-                    "ename": "TimeLimitExceeded",
-                    "evalue": f"the run exceeded its time limit of {row['time_limit']:g} s",
-                },
-            }
+            outcome = outcomes.time_limit(outcome.get("cell_id"), row["time_limit"])
         except (WorkerGone, ConnectionError):
             ended = loop.time()
             await worker.kill()
-            outcome = {
-                "status": "failed",
-                "error": {
-                    "kind": "dead_kernel",
-                    "cell_id": outcome.get("cell_id"),
-                    "ename": "WorkerExited",
-                    "evalue": "the run's worker process ended unexpectedly",
-                },
-            }
+            outcome = outcomes.worker_gone(outcome.get("cell_id"))
         except asyncio.CancelledError:
             await worker.kill()
             raise
@@ -412,8 +282,12 @@ class RunService:
         if latest.get("cancel_requested"):
             outcome = {"status": "cancelled", "error": None}
         if outcome.get("error"):
-            outcome["error"] = _locate_cell(notebook, outcome["error"], outcome.get("cell_id"))
-        metrics, files = await asyncio.to_thread(self._results, ws, before, config, row["notebook"])
+            outcome["error"] = outcomes.locate_cell(
+                notebook, outcome["error"], outcome.get("cell_id")
+            )
+        metrics, files = await asyncio.to_thread(
+            outcomes.results, ws, before, config, row["notebook"]
+        )
         duration = ended - began
         await asyncio.to_thread(
             self.records.update,
@@ -446,19 +320,6 @@ class RunService:
                 outcome["status"] = event["status"]
                 outcome["error"] = event.get("error")
                 return
-
-    def _results(
-        self, ws: Path, before: workspace.Snapshot, config: ProjectConfig, notebook_rel: str
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        metrics: dict[str, Any] = {}
-        path = ws / config.metrics
-        if path.is_file():
-            try:
-                metrics = _flatten(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                metrics = {}
-        files = workspace.produced_files(ws, before, ignore={notebook_rel})
-        return metrics, [f.__dict__ for f in files]
 
     # ----------------------------------------------------------------------- control
     async def cancel(self, run_id: str) -> dict[str, Any]:
