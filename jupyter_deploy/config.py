@@ -17,7 +17,6 @@ from .paths import resolve_inside
 
 CONFIG_FILE_NAME = "jupyter-deploy.yaml"
 DEFAULT_BASE_IMAGE = "python:3.11-slim"
-TARGETS = ("auto", "local", "docker")
 MAX_REPLICAS = 32
 
 _MODEL_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -156,8 +155,12 @@ def validate_config(data: dict[str, Any], project_dir: Path) -> ProjectConfig:
     inputs = _data_files(data.get("data"), project_dir, {*artifacts, metrics})
 
     target = data.get("target", "auto")
-    if target not in TARGETS:
-        raise ConfigError(f"must be one of {', '.join(TARGETS)}, got {target!r}", "target")
+    # The registered targets (plug-ins included), read when a config is: installing one counts.
+    from .targets import registry
+
+    if target not in registry.choices():
+        choices = ", ".join(registry.choices())
+        raise ConfigError(f"must be one of {choices}, got {target!r}", "target")
     base_image = data.get("base_image", DEFAULT_BASE_IMAGE)
     if not is_image_reference(base_image):
         raise ConfigError(

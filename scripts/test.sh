@@ -31,6 +31,7 @@ test_stages() {
   run_stage "ruff format" ruff format --check jupyter_deploy tests
   run_stage "mypy" mypy
   run_stage "pytest" python -m pytest -p no:cacheprovider
+  run_stage "TypeScript types follow docs/openapi.yaml" python scripts/openapi_types.py --check
   run_stage "eslint, prettier" jlpm lint:check
   run_stage "jest" jlpm test
   run_stage "Galata in Chromium" galata

@@ -11,8 +11,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import jupyter_deploy
 from jupyter_deploy.builds.image import RUNTIME_FILES
 from jupyter_deploy.builds.pipeline import RUNTIME_PACKAGES
@@ -31,15 +29,6 @@ EXTENSION_HOOK = ("__init__.py", f"{ROOT}.server.app")
 # What targets may use of the package besides their own: clock, free ports and process trees,
 # errors, atomic files, paths, the event sink, and what an image promises whoever runs it.
 SHARED = ("clock", "processes", "errors", "atomic", "paths", "events", "image_contract")
-
-# Being split under issue 14 as these rules are written: the size rule's mark goes once they are
-# done (strict, so the rule met fails here until the mark is removed).
-SPLITTING = (
-    "deployments/service.py",
-    "deployments/gateway.py",
-    "targets/local.py",
-    "runs/service.py",
-)
 
 
 @dataclass(frozen=True)
@@ -181,7 +170,6 @@ def test_the_runtime_imports_only_what_its_image_holds() -> None:
     assert not offences, "\n".join(offences)
 
 
-@pytest.mark.xfail(strict=True, reason="targets still import builds/versions: issue 14 in progress")
 def test_targets_import_only_their_package_and_the_shared_pieces() -> None:
     allowed = (f"{ROOT}.targets", *(f"{ROOT}.{name}" for name in SHARED))
     offences = [
@@ -193,10 +181,6 @@ def test_targets_import_only_their_package_and_the_shared_pieces() -> None:
     assert not offences, "\n".join(offences)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="being split under issue 14: " + ", ".join(SPLITTING),
-)
 def test_no_source_file_is_over_400_lines() -> None:
     sizes = {where(path): len(path.read_text().splitlines()) for path in sources()}
     offences = [f"{rel}: {n} lines" for rel, n in sizes.items() if n > MAX_LINES]

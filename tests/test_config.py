@@ -50,7 +50,7 @@ def test_defaults(project: Path) -> None:
         ("replicas: two", "replicas: must be an integer from 1 to 32, got 'two'"),
         ("replicas: 0", "replicas: must be an integer from 1 to 32, got 0"),
         ("replicas: true", "replicas: must be an integer"),
-        ("target: kubernetes", "target: must be one of auto, local, docker, got 'kubernetes'"),
+        ("target: kubernetes", "target: must be one of auto, docker, local, got 'kubernetes'"),
         ("base_image: 'Not An Image'", "base_image: must be an image reference"),
         ("resources: {cpus: -1}", "resources.cpus: must be a number above 0"),
         ("resources: {memory: 1GB}", "resources.memory: must look like 512Mi or 2Gi, got '1GB'"),

@@ -31,8 +31,9 @@ REQUESTS = {
 ANY_JSON = frozenset({"null", "boolean", "integer", "number", "string", "array", "object"})
 MODELS = {
     name: value
-    for name, value in vars(contract).items()
-    if is_typeddict(value) and not name.startswith("_")
+    for area in contract.AREAS
+    for name, value in vars(area).items()
+    if is_typeddict(value) and not name.startswith("_") and value.__module__ == area.__name__
 }
 
 

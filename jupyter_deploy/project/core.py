@@ -165,10 +165,12 @@ class Project:
                 return
             self._closed = True
         self.sampling.stop()
-        if self._deployments is not None:
-            self._deployments.close()  # operations under way end first (bounded)
+        # Builds first: a deploy waiting for its build then ends with it instead of holding
+        # the shutdown for the whole of its bounded wait.
         if self._builds is not None:
             self._builds.close()
+        if self._deployments is not None:
+            self._deployments.close()
         self.store.close()
 
     async def aclose(self) -> None:
