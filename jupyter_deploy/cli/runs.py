@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import identity, safe_json
 from ..config import CONFIG_FILE_NAME, find_project
+from ..contract.runs import Run, RunList, Sweep
 from ..errors import InvalidInput, NotFound
 from ..fields import Concurrency, PathText, RunId, Seconds, Text, check
 from ..project import open_project
@@ -104,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     project, notebook = _project_of(args.notebook)
     values, limits = _single_values(args.parameter), _limits(args)
 
-    async def launch(service: RunService) -> tuple[None, list[dict[str, Any]]]:
+    async def launch(service: RunService) -> tuple[None, list[Run]]:
         run = await service.start_run(
             notebook, values, user=identity.resolve(project).name, limits=limits
         )
@@ -119,7 +120,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise InvalidInput("a sweep needs at least one -p NAME V1,V2,...")
     values, limits = _sweep_values(args.parameter), _limits(args)
 
-    async def launch(service: RunService) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    async def launch(service: RunService) -> tuple[Sweep, list[Run]]:
         return await service.start_sweep(
             notebook,
             values,
@@ -137,7 +138,13 @@ def _short(values: dict[str, Any], limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _print_table(runs: list[dict[str, Any]]) -> None:
+def _number(value: object) -> float:
+    """A metric the sort kept for being a number."""
+    assert isinstance(value, int | float)
+    return float(value)
+
+
+def _print_table(runs: list[Run]) -> None:
     if not runs:
         print("No runs yet. Start one with: jupyter deploy run NOTEBOOK -p NAME VALUE")
         return
@@ -164,7 +171,7 @@ def _print_table(runs: list[dict[str, Any]]) -> None:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    async def read() -> dict[str, list[dict[str, Any]]]:
+    async def read() -> RunList:
         async with open_project(project_dir(args)) as opened:
             opened.runs.reconcile()
             return opened.runs.listing(args.status)
@@ -175,7 +182,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         present = [r for r in runs if isinstance(r["metrics"].get(args.sort), int | float)]
         missing = [r for r in runs if r not in present]
         runs = (
-            sorted(present, key=lambda r: r["metrics"][args.sort], reverse=not args.ascending)
+            sorted(
+                present, key=lambda r: _number(r["metrics"][args.sort]), reverse=not args.ascending
+            )
             + missing
         )
     if args.json:
@@ -188,7 +197,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def cmd_cancel(args: argparse.Namespace) -> int:
     project = project_dir(args)
 
-    async def cancel() -> dict[str, Any]:
+    async def cancel() -> Run:
         async with open_project(project) as opened:
             return await opened.runs.cancel(args.run_id)
 

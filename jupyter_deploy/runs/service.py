@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ProjectConfig, load_config
+from ..contract.runs import Run, RunList, Sweep
 from ..errors import InvalidInput, NotFound
 from ..events import EventSink
 from ..paths import resolve_inside
@@ -58,10 +59,10 @@ class RunService:
         self._log = (log_dir / "workers.log").open("a", encoding="utf-8")
 
     # ----------------------------------------------------------------- paths and display
-    def run_dict(self, row: dict[str, Any]) -> dict[str, Any]:
+    def run_dict(self, row: dict[str, Any]) -> Run:
         return views.run_dict(row, self.prefix)
 
-    def sweep_dict(self, sweep: dict[str, Any]) -> dict[str, Any]:
+    def sweep_dict(self, sweep: dict[str, Any]) -> Sweep:
         return views.sweep_dict(sweep, self.records.find(sweep_id=sweep["id"]), self.prefix)
 
     def notebook_rel(self, notebook: str) -> str:
@@ -77,13 +78,13 @@ class RunService:
     def parameters(self, notebook_rel: str) -> list[Parameter]:
         return parameters_of(read_notebook(self.project_dir / notebook_rel), notebook_rel)
 
-    def get(self, run_id: str) -> dict[str, Any]:
+    def get(self, run_id: str) -> Run:
         row = self.records.get(run_id)
         if row is None:
             raise NotFound(f"no run {run_id!r} in this project")
         return self.run_dict(row)
 
-    def listing(self, status: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    def listing(self, status: str | None = None) -> RunList:
         if status is not None and status not in STATUSES:
             raise InvalidInput(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
         # Imported on use: run workers import this package and need none of git and DVC.
@@ -111,7 +112,7 @@ class RunService:
         limits: Limits,
         sweep_mode: str | None = None,
         concurrency: int | None = None,
-    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    ) -> tuple[Sweep | None, list[Run]]:
         notebook_rel = self.notebook_rel(notebook)
         # Read once: the parameters to check and the kernel to warm come from the same file.
         nb = read_notebook(self.project_dir / notebook_rel)
@@ -144,7 +145,7 @@ class RunService:
 
     async def start_run(
         self, notebook: str, values: dict[str, Any], *, user: str, limits: Limits
-    ) -> dict[str, Any]:
+    ) -> Run:
         _, runs = await self.submit(notebook, [values], user=user, limits=limits)
         return runs[0]
 
@@ -157,7 +158,7 @@ class RunService:
         user: str,
         limits: Limits,
         concurrency: int | None = None,
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[Sweep, list[Run]]:
         sweep, runs = await self.submit(
             notebook,
             expand(values, mode),
@@ -169,7 +170,7 @@ class RunService:
         assert sweep is not None
         return sweep, runs
 
-    async def rerun(self, run_id: str, *, user: str) -> dict[str, Any]:
+    async def rerun(self, run_id: str, *, user: str) -> Run:
         row = await self._row(run_id)
         if row is None:
             raise NotFound(f"no run {run_id!r} in this project")
@@ -322,7 +323,7 @@ class RunService:
                 return
 
     # ----------------------------------------------------------------------- control
-    async def cancel(self, run_id: str) -> dict[str, Any]:
+    async def cancel(self, run_id: str) -> Run:
         row = await self._row(run_id)
         if row is None:
             raise NotFound(f"no run {run_id!r} in this project")

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ..contract.runs import Run, Sweep, SweepCounts
 from .records import STATUSES
 
 
@@ -12,12 +13,12 @@ def shown(rel: str | None, prefix: str) -> str | None:
     return f"{prefix}/{rel}" if prefix else rel
 
 
-def run_dict(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+def run_dict(row: dict[str, Any], prefix: str) -> Run:
     return {
         "id": row["id"],
         "sweep_id": row["sweep_id"],
         "project": prefix,
-        "notebook": shown(row["notebook"], prefix),
+        "notebook": shown(row["notebook"], prefix) or "",
         "parameters": row["parameters"],
         "status": row["status"],
         "created_at": row["created_at"],
@@ -36,20 +37,33 @@ def run_dict(row: dict[str, Any], prefix: str) -> dict[str, Any]:
     }
 
 
-def sweep_dict(sweep: dict[str, Any], members: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+def sweep_dict(sweep: dict[str, Any], members: list[dict[str, Any]], prefix: str) -> Sweep:
     """A sweep with its members' counts and, while some wait, an estimate of the time left."""
-    counts = {s: 0 for s in STATUSES}
+    tally = {s: 0 for s in STATUSES}
     for run in members:
-        counts[run["status"]] += 1
+        tally[run["status"]] += 1
+    counts = SweepCounts(
+        queued=tally["queued"],
+        running=tally["running"],
+        succeeded=tally["succeeded"],
+        failed=tally["failed"],
+        cancelled=tally["cancelled"],
+        interrupted=tally["interrupted"],
+    )
     done = [r["duration_s"] for r in members if r["duration_s"] is not None]
-    remaining = counts["queued"] + counts["running"]
+    remaining = tally["queued"] + tally["running"]
     eta = None
     if done and remaining:
         eta = round(sum(done) / len(done) * remaining / max(1, sweep["concurrency"]), 1)
     return {
-        **sweep,
-        "notebook": shown(sweep["notebook"], prefix),
+        "id": sweep["id"],
         "project": prefix,
+        "notebook": shown(sweep["notebook"], prefix) or "",
+        "mode": sweep["mode"],
+        "concurrency": sweep["concurrency"],
+        "total": sweep["total"],
+        "created_at": sweep["created_at"],
+        "created_by": sweep["created_by"],
         "counts": counts,
         "eta_s": eta,
     }
